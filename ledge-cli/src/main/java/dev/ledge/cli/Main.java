@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       InfoCommand.class,
       FetchCommand.class,
+      ConformanceCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -1,0 +1,103 @@
+package dev.ledge.graph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole model in Ledge's IR: the main graph plus the metadata an ONNX file carries (IR version,
+ * operator set imports, producer, metadata properties) and model-local functions.
+ */
+public final class ModelDef {
+  private long irVersion = 10;
+  private final Map<String, Long> opsetImports = new LinkedHashMap<>();
+  private String producerName = "";
+  private String producerVersion = "";
+  private String domain = "";
+  private long modelVersion;
+  private String docString = "";
+  private Graph graph;
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+  private final List<FunctionDef> functions = new ArrayList<>();
+
+  public ModelDef(Graph graph) {
+    this.graph = graph;
+  }
+
+  public long irVersion() {
+    return irVersion;
+  }
+
+  public void setIrVersion(long v) {
+    irVersion = v;
+  }
+
+  /** Operator set versions by domain ("" is the default ONNX domain). Mutable. */
+  public Map<String, Long> opsetImports() {
+    return opsetImports;
+  }
+
+  /** The imported version of a domain, or -1. */
+  public long opsetVersion(String domain) {
+    return opsetImports.getOrDefault(Node.normalizeDomain(domain), -1L);
+  }
+
+  public String producerName() {
+    return producerName;
+  }
+
+  public void setProducerName(String v) {
+    producerName = v == null ? "" : v;
+  }
+
+  public String producerVersion() {
+    return producerVersion;
+  }
+
+  public void setProducerVersion(String v) {
+    producerVersion = v == null ? "" : v;
+  }
+
+  public String domain() {
+    return domain;
+  }
+
+  public void setDomain(String v) {
+    domain = v == null ? "" : v;
+  }
+
+  public long modelVersion() {
+    return modelVersion;
+  }
+
+  public void setModelVersion(long v) {
+    modelVersion = v;
+  }
+
+  public String docString() {
+    return docString;
+  }
+
+  public void setDocString(String v) {
+    docString = v == null ? "" : v;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public void setGraph(Graph g) {
+    graph = g;
+  }
+
+  /** Metadata properties (mutable, in file order). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Model-local functions (mutable). */
+  public List<FunctionDef> functions() {
+    return functions;
+  }
+}

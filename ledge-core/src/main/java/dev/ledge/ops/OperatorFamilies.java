@@ -1,0 +1,13 @@
+package dev.ledge.ops;
+
+import java.util.List;
+
+/** Every built-in operator family. Add a family here when you add an ops sub-package. */
+final class OperatorFamilies {
+  static final List<OperatorFamily> ALL =
+      List.of(
+          // families, one per line:
+          new dev.ledge.ops.core.CoreOperators());
+
+  private OperatorFamilies() {}
+}
