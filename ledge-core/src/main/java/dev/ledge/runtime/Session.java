@@ -89,9 +89,24 @@ public final class Session implements AutoCloseable {
     Executor.run(plan, values);
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = 0; i < plan.outputSlots().length; i++) {
-      out.put(plan.outputNames()[i], values[plan.outputSlots()[i]]);
+      int slot = plan.outputSlots()[i];
+      Object v = values[slot];
+      // Constants and inputs are shared with the plan or the caller: hand out a copy.
+      if (v instanceof Tensor t && (plan.constants()[slot] != null || isInput(slot))) {
+        v = t.copy();
+      }
+      out.put(plan.outputNames()[i], v);
     }
     return out;
+  }
+
+  private boolean isInput(int slot) {
+    for (int s : plan.inputSlots()) {
+      if (s == slot) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void bindInputs(Map<String, ?> inputs, Object[] values) {
