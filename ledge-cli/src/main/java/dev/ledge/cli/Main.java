@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       InfoCommand.class,
+      InspectCommand.class,
+      RunCommand.class,
       FetchCommand.class,
       ConformanceCommand.class,
       TestCommand.class,

@@ -75,6 +75,21 @@ public final class Model {
     return new Session(plan, opts);
   }
 
+  /**
+   * Types of every value of the main graph after type inference (and, at the default level,
+   * constant folding), by name. Unknown parts are null or unknown dims.
+   */
+  public Map<String, dev.ledge.graph.ValueType> inferredTypes() {
+    Plan plan =
+        plans.computeIfAbsent(
+            SessionOptions.OptimizationLevel.BASIC, level -> compile(SessionOptions.defaults()));
+    Map<String, dev.ledge.graph.ValueType> r = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < plan.slotCount(); i++) {
+      r.put(plan.slotNames()[i], plan.slotTypes()[i]);
+    }
+    return r;
+  }
+
   private Plan compile(SessionOptions options) {
     Long onnx = def.opsetImports().get(Node.ONNX_DOMAIN);
     if (onnx != null && (onnx > OperatorRegistry.MAX_ONNX_OPSET || onnx < 1)) {
