@@ -174,6 +174,13 @@ public final class Tensor {
     if (slots > Shapes.MAX_ELEMENTS) {
       throw new LedgeException(dtype + " tensor of " + n + " elements is too large");
     }
+    long bytes = dtype.bytesFor(n);
+    long limit = Runtime.getRuntime().maxMemory() / 2;
+    if (bytes > limit) {
+      throw new LedgeException(
+          dtype + " tensor of " + n + " elements needs " + bytes + " bytes, more than half the"
+              + " maximum heap (" + limit + " bytes); raise -Xmx or check the model's shapes");
+    }
     int k = (int) slots;
     return switch (dtype.storage()) {
       case FLOAT -> new float[k];
