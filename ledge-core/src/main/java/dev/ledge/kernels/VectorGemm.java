@@ -1,0 +1,245 @@
+package dev.ledge.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM with the Vector API: {@code C = alpha * op(A) * op(B) + beta * C},
+ * row-major with leading dimensions, the same contract as {@code ReferenceGemm.sgemm}.
+ *
+ * <p>The classic three-level blocking (Goto/BLIS): B is packed into {@code KC x NR} panels and A
+ * (scaled by alpha) into {@code MR x KC} panels, both zero-padded at the edges, so a register-tiled
+ * micro-kernel can always compute a full {@code MR x NR} tile: {@code MR} broadcasts of A times two
+ * vectors of B per step of k, accumulated in {@code 2 * MR} vector registers. Packing buffers are
+ * per thread and reused, so a call allocates nothing after the first.
+ */
+public final class VectorGemm {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  /** Rows of the register tile. */
+  static final int MR = 6;
+
+  /** Columns of the register tile: two vectors. */
+  static final int NR = 2 * L;
+
+  /** Depth of a packed panel (fits the A and B panels of one tile in L1). */
+  static final int KC = 256;
+
+  /** Rows of A packed at once (fits L2). */
+  static final int MC = MR * 24;
+
+  /** Columns of B packed at once. */
+  static final int NC = NR * 64;
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /** Packing buffers of one thread. */
+  private static final class Buffers {
+    final float[] a = new float[MC * KC];
+    final float[] b = new float[KC * NC];
+    final float[] tile = new float[MR * NR];
+  }
+
+  private VectorGemm() {}
+
+  /** The register tile, for {@code ledge info} and benchmarks. */
+  public static String describe() {
+    return MR + "x" + NR + " register tile, " + S.vectorBitSize() + "-bit vectors";
+  }
+
+  /**
+   * {@code C = alpha * op(A) * op(B) + beta * C} where op(A) is m x k, op(B) is k x n and C is m x
+   * n; {@code lda}, {@code ldb}, {@code ldc} are the row strides of the stored (untransposed)
+   * arrays.
+   */
+  public static void sgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (beta != 1f) {
+      scale(m, n, beta, c, cOff, ldc);
+    }
+    if (k == 0 || alpha == 0f) {
+      return;
+    }
+    Buffers buf = BUFFERS.get();
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, buf.a);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bPanel = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = Math.min(MR, mc - ir);
+              int aPanel = (ir / MR) * kc * MR;
+              int cAt = cOff + (ic + ir) * ldc + jc + jr;
+              if (mr == MR && nr == NR) {
+                kernel(kc, buf.a, aPanel, buf.b, bPanel, c, cAt, ldc);
+              } else {
+                java.util.Arrays.fill(buf.tile, 0f);
+                kernel(kc, buf.a, aPanel, buf.b, bPanel, buf.tile, 0, NR);
+                for (int i = 0; i < mr; i++) {
+                  int row = cAt + i * ldc;
+                  for (int j = 0; j < nr; j++) {
+                    c[row + j] += buf.tile[i * NR + j];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The micro-kernel: C[0:MR, 0:NR] += packedA panel * packedB panel over kc steps. */
+  private static void kernel(
+      int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      ai += MR;
+      bi += NR;
+    }
+    addTo(c, ci, c00, c01);
+    addTo(c, ci + ldc, c10, c11);
+    addTo(c, ci + 2 * ldc, c20, c21);
+    addTo(c, ci + 3 * ldc, c30, c31);
+    addTo(c, ci + 4 * ldc, c40, c41);
+    addTo(c, ci + 5 * ldc, c50, c51);
+  }
+
+  private static void addTo(float[] c, int at, FloatVector v0, FloatVector v1) {
+    FloatVector.fromArray(S, c, at).add(v0).intoArray(c, at);
+    FloatVector.fromArray(S, c, at + L).add(v1).intoArray(c, at + L);
+  }
+
+  /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, row by row, zero-padded. */
+  private static void packB(
+      boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] out) {
+    int o = 0;
+    for (int jr = 0; jr < nc; jr += NR) {
+      int nr = Math.min(NR, nc - jr);
+      for (int p = 0; p < kc; p++) {
+        if (!transB) {
+          int src = bOff + (pc + p) * ldb + jc + jr;
+          if (nr == NR) {
+            FloatVector.fromArray(S, b, src).intoArray(out, o);
+            FloatVector.fromArray(S, b, src + L).intoArray(out, o + L);
+          } else {
+            for (int j = 0; j < nr; j++) {
+              out[o + j] = b[src + j];
+            }
+            for (int j = nr; j < NR; j++) {
+              out[o + j] = 0f;
+            }
+          }
+        } else {
+          int src = bOff + (jc + jr) * ldb + pc + p;
+          for (int j = 0; j < nr; j++) {
+            out[o + j] = b[src + j * ldb];
+          }
+          for (int j = nr; j < NR; j++) {
+            out[o + j] = 0f;
+          }
+        }
+        o += NR;
+      }
+    }
+  }
+
+  /** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] into MR-tall panels, column by column, zero-padded. */
+  private static void packA(
+      boolean transA,
+      float[] a,
+      int aOff,
+      int lda,
+      int ic,
+      int mc,
+      int pc,
+      int kc,
+      float alpha,
+      float[] out) {
+    int o = 0;
+    for (int ir = 0; ir < mc; ir += MR) {
+      int mr = Math.min(MR, mc - ir);
+      for (int p = 0; p < kc; p++) {
+        for (int i = 0; i < mr; i++) {
+          int row = ic + ir + i;
+          int col = pc + p;
+          float v = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
+          out[o + i] = alpha * v;
+        }
+        for (int i = mr; i < MR; i++) {
+          out[o + i] = 0f;
+        }
+        o += MR;
+      }
+    }
+  }
+
+  private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      int j = 0;
+      if (beta == 0f) {
+        for (; j < n; j++) {
+          c[row + j] = 0f;
+        }
+        continue;
+      }
+      for (; j <= n - L; j += L) {
+        FloatVector.fromArray(S, c, row + j).mul(beta).intoArray(c, row + j);
+      }
+      for (; j < n; j++) {
+        c[row + j] *= beta;
+      }
+    }
+  }
+}
