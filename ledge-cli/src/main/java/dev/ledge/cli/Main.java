@@ -47,6 +47,11 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns its exit code (for tests). */
   public static int execute(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    for (CommandProvider p : java.util.ServiceLoader.load(CommandProvider.class)) {
+      for (Object command : p.commands()) {
+        cl.addSubcommand(command);
+      }
+    }
     cl.setExecutionExceptionHandler(Main::handle);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl.execute(args);

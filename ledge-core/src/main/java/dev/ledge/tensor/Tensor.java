@@ -178,8 +178,15 @@ public final class Tensor {
     long limit = Runtime.getRuntime().maxMemory() / 2;
     if (bytes > limit) {
       throw new LedgeException(
-          dtype + " tensor of " + n + " elements needs " + bytes + " bytes, more than half the"
-              + " maximum heap (" + limit + " bytes); raise -Xmx or check the model's shapes");
+          dtype
+              + " tensor of "
+              + n
+              + " elements needs "
+              + bytes
+              + " bytes, more than half the"
+              + " maximum heap ("
+              + limit
+              + " bytes); raise -Xmx or check the model's shapes");
     }
     int k = (int) slots;
     return switch (dtype.storage()) {
