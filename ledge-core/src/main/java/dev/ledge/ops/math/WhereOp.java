@@ -15,6 +15,11 @@ final class WhereOp implements Operator {
   public Kernel prepare(OpContext ctx) {
     ctx.requireInputCount(3, 3);
     ElementTypes.require(ctx, 0, ElementTypes.BOOL);
+    for (int i = 1; i < 3; i++) {
+      if (!ctx.hasInput(i)) {
+        throw ctx.error("input " + i + " is required");
+      }
+    }
     DType x = ctx.inputDType(1);
     DType y = ctx.inputDType(2);
     if (x != null && y != null && x != y) {
