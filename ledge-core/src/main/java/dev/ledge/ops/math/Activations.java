@@ -15,18 +15,18 @@ final class Activations {
 
   static DoubleUnaryOperator elu(OpContext ctx) {
     double alpha = ctx.attrFloat("alpha", 1f);
-    return x -> x > 0 ? x : alpha * StrictMath.expm1(x);
+    return x -> x > 0 ? x : alpha * Math.expm1(x);
   }
 
   static DoubleUnaryOperator celu(OpContext ctx) {
     double alpha = ctx.attrFloat("alpha", 1f);
-    return x -> x > 0 ? x : alpha * StrictMath.expm1(x / alpha);
+    return x -> x > 0 ? x : alpha * Math.expm1(x / alpha);
   }
 
   static DoubleUnaryOperator selu(OpContext ctx) {
     double alpha = ctx.attrFloat("alpha", 1.67326319217681884765625f);
     double gamma = ctx.attrFloat("gamma", 1.05070102214813232421875f);
-    return x -> x > 0 ? gamma * x : gamma * (alpha * StrictMath.expm1(x));
+    return x -> x > 0 ? gamma * x : gamma * (alpha * Math.expm1(x));
   }
 
   static DoubleUnaryOperator leakyRelu(OpContext ctx) {
@@ -52,7 +52,7 @@ final class Activations {
 
   /** Mish: x * tanh(softplus(x)). */
   static double mish(double x) {
-    return x * StrictMath.tanh(FloatFunctions.softplus(x));
+    return x * Math.tanh(FloatFunctions.softplus(x));
   }
 
   static DoubleUnaryOperator swish(OpContext ctx) {
@@ -66,8 +66,7 @@ final class Activations {
     return switch (approximate) {
       // 0.5 x (1 + erf(x / sqrt 2)) written with erfc to keep precision for negative x.
       case "none" -> x -> 0.5 * x * FloatFunctions.erfc(-x / SQRT_2);
-      case "tanh" ->
-          x -> 0.5 * x * (1 + StrictMath.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+      case "tanh" -> x -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
       default ->
           throw ctx.error(
               "attribute 'approximate' must be \"none\" or \"tanh\", got \"" + approximate + "\"");

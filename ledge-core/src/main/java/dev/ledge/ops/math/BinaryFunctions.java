@@ -39,7 +39,7 @@ final class BinaryFunctions {
 
   /** Pow of two operands of one type; integers by exact repeated squaring (wrapping). */
   static final BinaryFn POW =
-      new BinaryFn(StrictMath::pow, BinaryFunctions::intPow, BinaryFunctions::unsignedPow);
+      new BinaryFn(Math::pow, BinaryFunctions::intPow, BinaryFunctions::unsignedPow);
 
   /**
    * Mod for a node: with {@code fmod=1} the C fmod (the sign of the dividend, for every type); with

@@ -1,9 +1,9 @@
 package dev.ledge.ops.math;
 
 /**
- * Double-precision functions that {@link StrictMath} lacks (erf, erfc, the inverse hyperbolic
- * functions) and numerically stable forms of the activation building blocks. All are accurate to a
- * few ulps of a double, far below what a float32 or float16 result can show.
+ * Double-precision functions that {@link Math} lacks (erf, erfc, the inverse hyperbolic functions)
+ * and numerically stable forms of the activation building blocks. All are accurate to a few ulps of
+ * a double, far below what a float32 or float16 result can show.
  */
 final class FloatFunctions {
   private FloatFunctions() {}
@@ -54,7 +54,7 @@ final class FloatFunctions {
         break;
       }
     }
-    return TWO_OVER_SQRT_PI * StrictMath.exp(-a * a) * sum;
+    return TWO_OVER_SQRT_PI * Math.exp(-a * a) * sum;
   }
 
   /**
@@ -86,7 +86,7 @@ final class FloatFunctions {
         break;
       }
     }
-    return ONE_OVER_SQRT_PI * StrictMath.exp(-a * a) / f;
+    return ONE_OVER_SQRT_PI * Math.exp(-a * a) / f;
   }
 
   /** Inverse hyperbolic sine, accurate near 0 and free of overflow for large |x|. */
@@ -94,10 +94,10 @@ final class FloatFunctions {
     double a = Math.abs(x);
     double r;
     if (a > 1e8) {
-      r = StrictMath.log(a) + LN2;
+      r = Math.log(a) + LN2;
     } else {
       // log(a + sqrt(a^2 + 1)) rewritten for log1p: a + a^2 / (1 + sqrt(1 + a^2)).
-      r = StrictMath.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
+      r = Math.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
     }
     return Math.copySign(r, x);
   }
@@ -108,10 +108,10 @@ final class FloatFunctions {
       return Double.NaN;
     }
     if (x > 1e8) {
-      return StrictMath.log(x) + LN2;
+      return Math.log(x) + LN2;
     }
     double t = x - 1; // exact for x near 1, where the plain formula loses digits
-    return StrictMath.log1p(t + Math.sqrt(2 * t + t * t));
+    return Math.log1p(t + Math.sqrt(2 * t + t * t));
   }
 
   /** Inverse hyperbolic tangent: ±infinity at ±1, NaN beyond. */
@@ -120,20 +120,20 @@ final class FloatFunctions {
     if (a > 1 || Double.isNaN(x)) {
       return Double.NaN;
     }
-    return Math.copySign(0.5 * StrictMath.log1p(2 * a / (1 - a)), x);
+    return Math.copySign(0.5 * Math.log1p(2 * a / (1 - a)), x);
   }
 
   /** The logistic function, without overflow for large |x|. */
   static double sigmoid(double x) {
     if (x >= 0) {
-      return 1 / (1 + StrictMath.exp(-x));
+      return 1 / (1 + Math.exp(-x));
     }
-    double e = StrictMath.exp(x);
+    double e = Math.exp(x);
     return e / (1 + e);
   }
 
   /** log(1 + exp(x)), without overflow for large x. */
   static double softplus(double x) {
-    return x > 0 ? x + StrictMath.log1p(StrictMath.exp(-x)) : StrictMath.log1p(StrictMath.exp(x));
+    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
   }
 }

@@ -53,17 +53,17 @@ public final class MathOperators implements OperatorFamily {
     r.register("Round", UnaryOp.real(Math::rint)); // half to even
     r.register("Sqrt", UnaryOp.real(Math::sqrt));
     r.register("Reciprocal", UnaryOp.real(x -> 1 / x));
-    r.register("Exp", UnaryOp.real(StrictMath::exp));
-    r.register("Log", UnaryOp.real(StrictMath::log));
-    r.register("Sin", UnaryOp.real(StrictMath::sin));
-    r.register("Cos", UnaryOp.real(StrictMath::cos));
-    r.register("Tan", UnaryOp.real(StrictMath::tan));
-    r.register("Asin", UnaryOp.real(StrictMath::asin));
-    r.register("Acos", UnaryOp.real(StrictMath::acos));
-    r.register("Atan", UnaryOp.real(StrictMath::atan));
-    r.register("Sinh", UnaryOp.real(StrictMath::sinh));
-    r.register("Cosh", UnaryOp.real(StrictMath::cosh));
-    r.register("Tanh", UnaryOp.real(StrictMath::tanh));
+    r.register("Exp", UnaryOp.real(Math::exp));
+    r.register("Log", UnaryOp.real(Math::log));
+    r.register("Sin", UnaryOp.real(Math::sin));
+    r.register("Cos", UnaryOp.real(Math::cos));
+    r.register("Tan", UnaryOp.real(Math::tan));
+    r.register("Asin", UnaryOp.real(Math::asin));
+    r.register("Acos", UnaryOp.real(Math::acos));
+    r.register("Atan", UnaryOp.real(Math::atan));
+    r.register("Sinh", UnaryOp.real(Math::sinh));
+    r.register("Cosh", UnaryOp.real(Math::cosh));
+    r.register("Tanh", UnaryOp.real(Math::tanh));
     r.register("Asinh", UnaryOp.real(FloatFunctions::asinh));
     r.register("Acosh", UnaryOp.real(FloatFunctions::acosh));
     r.register("Atanh", UnaryOp.real(FloatFunctions::atanh));

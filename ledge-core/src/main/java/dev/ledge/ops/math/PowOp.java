@@ -9,10 +9,11 @@ import dev.ledge.tensor.Tensor;
 /**
  * Pow: base^exponent elementwise with numpy broadcasting; the output has the base's type. From
  * opset 12 the exponent may have another numeric type. Floating-point results are computed in
- * double ({@link StrictMath#pow}) and rounded to the base type; an integer base with an integer
- * exponent is raised exactly by repeated squaring, wrapping like numpy's integer power (negative
- * exponents as {@link BinaryFunctions#intPow}); an integer base with a floating-point exponent
- * takes the double result truncated toward zero, saturated to the type's range (NaN gives 0).
+ * double ({@link Math#pow}, exact whenever the result is representable) and rounded to the base
+ * type; an integer base with an integer exponent is raised exactly by repeated squaring, wrapping
+ * like numpy's integer power (negative exponents as {@link BinaryFunctions#intPow}); an integer
+ * base with a floating-point exponent takes the double result truncated toward zero, saturated to
+ * the type's range (NaN gives 0).
  */
 final class PowOp implements Operator {
   @Override
@@ -75,9 +76,9 @@ final class PowOp implements Operator {
           (ai, as, bi, bs, o, n) -> {
             for (int k = 0; k < n; k++, ai += as, bi += bs) {
               if (realBase) {
-                out.setDouble(o + k, StrictMath.pow(a.getDouble(ai), b.getDouble(bi)));
+                out.setDouble(o + k, Math.pow(a.getDouble(ai), b.getDouble(bi)));
               } else if (realExp) {
-                double r = StrictMath.pow(a.getDouble(ai), b.getDouble(bi));
+                double r = Math.pow(a.getDouble(ai), b.getDouble(bi));
                 out.setLong(o + k, saturate(r, dt));
               } else if (unsignedExp) {
                 out.setLong(o + k, BinaryFunctions.unsignedPow(a.getLong(ai), b.getLong(bi)));
