@@ -46,7 +46,7 @@ public final class MathOperators implements OperatorFamily {
     r.register("Not", UnaryOp.of(BOOL, UnaryFunctions.NOT));
     r.register("BitwiseNot", UnaryOp.of(INTS, UnaryFunctions.BITWISE_NOT));
     r.register("Shrink", new UnaryOp(NUMERIC, UnaryFunctions::shrink));
-    r.register("Erf", new UnaryOp(NUMERIC, UnaryFunctions::erf));
+    r.register("Erf", UnaryOp.of(NUMERIC, UnaryFunctions.ERF));
 
     r.register("Ceil", UnaryOp.real(Math::ceil));
     r.register("Floor", UnaryOp.real(Math::floor));

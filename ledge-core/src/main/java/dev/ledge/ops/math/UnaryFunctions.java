@@ -37,13 +37,15 @@ final class UnaryFunctions {
         x -> unsignedFromDouble(f.applyAsDouble(unsignedToDouble(x))));
   }
 
-  /** Erf: floating-point types only (integer Erf has no agreed rounding in ONNX Runtime). */
-  static UnaryFn erf(OpContext ctx, DType type) {
-    if (type != null && !type.isFloatingPoint()) {
-      throw ctx.unsupported("Erf of integer type " + type + " is not implemented");
-    }
-    return UnaryFn.real(FloatFunctions::erf);
-  }
+  /**
+   * Erf. Integers go through the double result truncated toward zero, as the reference does: 0 for
+   * |x| <= 5 and ±1 from |x| = 6 on, where erf rounds to exactly ±1 in double.
+   */
+  static final UnaryFn ERF =
+      new UnaryFn(
+          FloatFunctions::erf,
+          x -> (long) FloatFunctions.erf(x),
+          x -> (long) FloatFunctions.erf(unsignedToDouble(x)));
 
   static double unsignedToDouble(long v) {
     double d = (double) (v >>> 1) * 2.0;

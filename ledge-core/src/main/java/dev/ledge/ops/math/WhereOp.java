@@ -8,7 +8,7 @@ import dev.ledge.tensor.Tensor;
 
 /**
  * Where: picks X where the bool condition is true and Y elsewhere, all three broadcast together
- * numpy-style. X and Y may have any element type except the packed sub-byte ones.
+ * numpy-style. X and Y may have any element type.
  */
 final class WhereOp implements Operator {
   @Override
@@ -26,9 +26,6 @@ final class WhereOp implements Operator {
       throw ctx.error("inputs 1 and 2 must have the same element type, got " + x + " and " + y);
     }
     DType t = x != null ? x : y;
-    if (t != null && t.packed()) {
-      throw ctx.unsupported("Where of packed " + t + " values is not implemented");
-    }
     ctx.setOutput(0, t, ElementTypes.broadcastShape(ctx, 0, 1, 2));
     return exec -> {
       Tensor c = exec.input(0);
@@ -39,13 +36,24 @@ final class WhereOp implements Operator {
       if (c.dtype() != DType.BOOL) {
         throw exec.error("condition must be bool, got " + c.dtype());
       }
-      if (dt.packed()) {
-        throw exec.error("Where of packed " + dt + " values is not implemented");
-      }
       int[] shape = ElementTypes.broadcast(exec, c, a, b);
       Tensor out = exec.output(0, dt, shape);
       byte[] cond = c.bytes();
       int co = c.offset();
+      if (dt.packed()) {
+        // Several elements share a byte: copy element codes one at a time.
+        BroadcastRuns.ternary(
+            shape,
+            c.shape(),
+            a.shape(),
+            b.shape(),
+            (ci, cs, ai, as, bi, bs, o, n) -> {
+              for (int k = 0; k < n; k++, ci += cs, ai += as, bi += bs) {
+                out.setRawBits(o + k, cond[co + ci] != 0 ? a.rawBits(ai) : b.rawBits(bi));
+              }
+            });
+        return;
+      }
       int ao = a.offset();
       int bo = b.offset();
       int oo = out.offset();

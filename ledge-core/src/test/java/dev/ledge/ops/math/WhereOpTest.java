@@ -39,6 +39,14 @@ class WhereOpTest {
   }
 
   @Test
+  void selectsPackedInt4() {
+    Tensor c = bools(new int[] {3}, true, false, true);
+    Tensor x = longs(DType.INT4, -8, 7, -1);
+    Tensor y = longs(DType.INT4, 1, 2, 3);
+    assertArrayEquals(new long[] {-8, 2, -1}, op("Where").in(c, x, y).run().toLongArray());
+  }
+
+  @Test
   void badInputsAreErrors() {
     Tensor x = vector(DType.FLOAT32, 1, 2);
     assertThrows(LedgeException.class, () -> op("Where").in(x, x, x).run());
