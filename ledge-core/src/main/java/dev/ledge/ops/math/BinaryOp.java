@@ -1,0 +1,122 @@
+package dev.ledge.ops.math;
+
+import dev.ledge.graph.Shape;
+import dev.ledge.ops.Kernel;
+import dev.ledge.ops.OpContext;
+import dev.ledge.ops.Operator;
+import dev.ledge.tensor.DType;
+import dev.ledge.tensor.Shapes;
+import dev.ledge.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * An elementwise operator of two inputs of one element type, whose output has that type (Add, Mod,
+ * BitShift, And, PRelu, ...). Broadcasting is numpy-style, or unidirectional (B to A's shape, for
+ * PRelu), or the attribute-driven rule of opsets before 7 ({@link LegacyBroadcast}).
+ */
+final class BinaryOp implements Operator {
+  /** Builds a node's function from its attributes and input type (null if unknown). */
+  @FunctionalInterface
+  interface Factory {
+    BinaryFn create(OpContext ctx, DType type);
+  }
+
+  private final Set<DType> types;
+  private final Factory factory;
+  private final boolean unidirectional;
+
+  private BinaryOp(Set<DType> types, Factory factory, boolean unidirectional) {
+    this.types = types;
+    this.factory = factory;
+    this.unidirectional = unidirectional;
+  }
+
+  /** An operator with multidirectional (numpy) broadcasting. */
+  static BinaryOp of(Set<DType> types, Factory factory) {
+    return new BinaryOp(types, factory, false);
+  }
+
+  /** An operator with multidirectional (numpy) broadcasting computing {@code fn}. */
+  static BinaryOp of(Set<DType> types, BinaryFn fn) {
+    return new BinaryOp(types, (ctx, t) -> fn, false);
+  }
+
+  /** An operator whose second input broadcasts to the first's shape (PRelu's slope). */
+  static BinaryOp unidirectional(Set<DType> types, BinaryFn fn) {
+    return new BinaryOp(types, (ctx, t) -> fn, true);
+  }
+
+  @Override
+  public Kernel prepare(OpContext ctx) {
+    ctx.requireInputCount(2, 2);
+    DType t = ElementTypes.requireSame(ctx, types, 0, 1);
+    BinaryFn fn = factory.create(ctx, t);
+    LegacyBroadcast legacy = unidirectional ? null : LegacyBroadcast.forNode(ctx);
+    // Before opset 7 PRelu shared a one-element slope across every element, whatever its rank.
+    boolean scalarSlope = unidirectional && ctx.opsetVersion() < 7;
+    Shape outShape;
+    if (legacy != null) {
+      outShape = ctx.inputShape(0);
+    } else if (unidirectional) {
+      outShape = ctx.inputShape(0);
+      Shape both = ElementTypes.broadcastShape(ctx, 0, 1);
+      if (!scalarSlope
+          && outShape != null
+          && both != null
+          && outShape.isStatic()
+          && both.isStatic()
+          && !outShape.equals(both)) {
+        throw ctx.error(
+            "input 1 of shape "
+                + ctx.inputShape(1)
+                + " does not broadcast to input 0's shape "
+                + outShape);
+      }
+    } else {
+      outShape = ElementTypes.broadcastShape(ctx, 0, 1);
+    }
+    ctx.setOutput(0, t, outShape);
+    return exec -> {
+      Tensor a = exec.input(0);
+      Tensor b = exec.input(1);
+      DType dt = a.dtype();
+      ElementTypes.requireRuntimeType(exec, dt, b);
+      int[] aShape = a.shape();
+      int[] bShape = b.shape();
+      int[] shape;
+      if (legacy != null) {
+        bShape = legacy.alignB(exec, aShape, bShape);
+        shape = aShape;
+      } else if (unidirectional) {
+        if (scalarSlope && b.size() == 1) {
+          bShape = new int[0];
+        }
+        int[] both = Shapes.broadcastOrNull(aShape, bShape);
+        if (!Arrays.equals(both, aShape)) {
+          throw exec.error(
+              "input 1 of shape "
+                  + Arrays.toString(bShape)
+                  + " does not broadcast to input 0's shape "
+                  + Arrays.toString(aShape));
+        }
+        shape = aShape;
+      } else {
+        shape = ElementTypes.broadcast(exec, a, b);
+      }
+      Tensor out = exec.output(0, dt, shape);
+      Object x = a.array();
+      Object y = b.array();
+      Object z = out.array();
+      int ao = a.offset();
+      int bo = b.offset();
+      int oo = out.offset();
+      BroadcastRuns.binary(
+          shape,
+          aShape,
+          bShape,
+          (ai, as, bi, bs, o, n) ->
+              ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
+    };
+  }
+}
