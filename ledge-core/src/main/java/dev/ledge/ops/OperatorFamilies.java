@@ -6,8 +6,8 @@ import java.util.List;
 final class OperatorFamilies {
   static final List<OperatorFamily> ALL =
       List.of(
-          // families, one per line:
-          new dev.ledge.ops.core.CoreOperators(), new dev.ledge.ops.math.MathOperators());
+          new dev.ledge.ops.core.CoreOperators(),
+          new dev.ledge.ops.math.MathOperators());
 
   private OperatorFamilies() {}
 }
