@@ -5,9 +5,7 @@ import java.util.List;
 /** Every built-in operator family. Add a family here when you add an ops sub-package. */
 final class OperatorFamilies {
   static final List<OperatorFamily> ALL =
-      List.of(
-          new dev.ledge.ops.core.CoreOperators(),
-          new dev.ledge.ops.math.MathOperators());
+      List.of(new dev.ledge.ops.core.CoreOperators(), new dev.ledge.ops.math.MathOperators());
 
   private OperatorFamilies() {}
 }
