@@ -4,26 +4,117 @@ import dev.ledge.LedgeException;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.OpException;
 import dev.ledge.tensor.DType;
+import dev.ledge.tensor.OptionalValue;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.tensor.TensorSequence;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Runs plans: fills a frame of value slots and executes the steps in order. */
+/**
+ * Runs plans. Each plan gets a {@link Frame} per session: its value slots, a reusable {@link
+ * StepContext}, and a cache of output buffers per slot, so that once shapes are steady a run
+ * allocates no tensors for intermediate values. Values that leave a graph (its outputs) are always
+ * owned by the receiver: freshly allocated, or copied if they alias a reused buffer.
+ */
 final class Executor {
   private Executor() {}
 
-  /** Runs every step of {@code plan} over {@code values} (constants and inputs already set). */
-  static void run(Plan plan, Object[] values) {
-    StepContext ctx = new StepContext(values);
-    for (Step step : plan.steps()) {
-      ctx.step = step;
-      execute(step, ctx);
+  /** Mutable state of one session: a frame per plan it has run. Not thread-safe. */
+  static final class RunState {
+    private final Map<Plan, Frame> frames = new IdentityHashMap<>();
+
+    Frame frame(Plan plan) {
+      Frame f = frames.get(plan);
+      if (f == null || f.active) {
+        // A plan re-entered while running (not possible in valid ONNX) gets a frame of its own.
+        Frame fresh = new Frame(plan, this);
+        if (f == null) {
+          frames.put(plan, fresh);
+        }
+        return fresh;
+      }
+      return f;
     }
   }
 
-  /** Runs one step (used for constant folding at plan time). */
-  static void runStep(Step step, Object[] values, Object unused) {
-    StepContext ctx = new StepContext(values);
-    ctx.step = step;
-    execute(step, ctx);
+  /** Value slots and buffers of one plan in one session. */
+  static final class Frame {
+    final Plan plan;
+    final RunState state;
+    final Object[] values;
+
+    /** Reusable output buffer per slot (intermediate values only). */
+    final Tensor[] cache;
+
+    /** True for slots whose current value was allocated fresh in this run (safe to hand out). */
+    final boolean[] fresh;
+
+    final StepContext ctx;
+
+    /** When true, graph-output slots get fresh buffers (they are handed to the caller). */
+    boolean freshOutputs = true;
+
+    boolean active;
+
+    Frame(Plan plan, RunState state) {
+      this.plan = plan;
+      this.state = state;
+      this.values = new Object[plan.slotCount()];
+      this.cache = new Tensor[plan.slotCount()];
+      this.fresh = new boolean[plan.slotCount()];
+      this.ctx = new StepContext(this);
+    }
+
+    /** A frame over given values with no plan: every output is allocated fresh (folding). */
+    Frame(Object[] values) {
+      this.plan = null;
+      this.state = new RunState();
+      this.values = values;
+      this.cache = new Tensor[values.length];
+      this.fresh = new boolean[values.length];
+      this.ctx = new StepContext(this);
+    }
+
+    /** Resets values to the plan's constants before a run. */
+    void reset() {
+      System.arraycopy(plan.constants(), 0, values, 0, values.length);
+      Arrays.fill(fresh, false);
+    }
+
+    /** Runs every step. */
+    void runSteps() {
+      active = true;
+      try {
+        for (Step step : plan.steps()) {
+          ctx.step = step;
+          execute(step, ctx);
+        }
+      } finally {
+        active = false;
+      }
+    }
+
+    /** The value of an output slot, copied unless this run allocated it fresh. */
+    Object ownedOutput(int slot) {
+      Object v = values[slot];
+      if (fresh[slot] && v instanceof Tensor) {
+        return v;
+      }
+      return deepCopy(v);
+    }
+  }
+
+  /**
+   * Runs one step over a bare value array (constant folding at plan time); every output is freshly
+   * allocated, so it can become a constant of the plan.
+   */
+  static void runStep(Step step, Object[] values) {
+    Frame f = new Frame(values);
+    f.ctx.step = step;
+    execute(step, f.ctx);
   }
 
   private static void execute(Step step, StepContext ctx) {
@@ -41,37 +132,58 @@ final class Executor {
     }
   }
 
-  /** Runs a subgraph plan on behalf of a control-flow node. */
+  /** Runs a subgraph plan on behalf of a control-flow node; outputs are owned by the caller. */
   static Object[] runSubgraph(Plan plan, ExecContext caller, Object[] inputs) {
-    Object[] outer = ((StepContext) caller).values;
-    Object[] values = plan.constants().clone();
-    for (Plan.Capture c : plan.captures()) {
-      values[c.localSlot()] = outer[c.outerSlot()];
-    }
+    Frame outer = ((StepContext) caller).frame;
     int[] inSlots = plan.inputSlots();
     if (inputs.length > inSlots.length) {
       throw caller.error(
           "subgraph takes " + inSlots.length + " inputs, was given " + inputs.length);
     }
-    for (int i = 0; i < inputs.length; i++) {
-      values[inSlots[i]] = inputs[i];
+    Frame f = outer.state.frame(plan);
+    f.reset();
+    for (Plan.Capture c : plan.captures()) {
+      f.values[c.localSlot()] = outer.values[c.outerSlot()];
     }
-    run(plan, values);
+    for (int i = 0; i < inputs.length; i++) {
+      f.values[inSlots[i]] = inputs[i];
+    }
+    f.runSteps();
     int[] outSlots = plan.outputSlots();
     Object[] out = new Object[outSlots.length];
     for (int i = 0; i < outSlots.length; i++) {
-      out[i] = values[outSlots[i]];
+      out[i] = f.ownedOutput(outSlots[i]);
     }
     return out;
   }
 
+  /** A deep copy of a value whose buffers may be reused (tensors inside sequences too). */
+  static Object deepCopy(Object v) {
+    if (v instanceof Tensor t) {
+      return t.copy();
+    }
+    if (v instanceof TensorSequence s) {
+      List<Tensor> ts = new ArrayList<>(s.size());
+      for (Tensor t : s.tensors()) {
+        ts.add(t.copy());
+      }
+      return new TensorSequence(s.elementType(), ts);
+    }
+    if (v instanceof OptionalValue o && o.isPresent()) {
+      return new OptionalValue(deepCopy(o.value()));
+    }
+    return v;
+  }
+
   /** The {@link ExecContext} handed to kernels; re-pointed at each step. */
   static final class StepContext implements ExecContext {
+    final Frame frame;
     final Object[] values;
     Step step;
 
-    StepContext(Object[] values) {
-      this.values = values;
+    StepContext(Frame frame) {
+      this.frame = frame;
+      this.values = frame.values;
     }
 
     @Override
@@ -113,17 +225,29 @@ final class Executor {
 
     @Override
     public Tensor output(int i, DType dtype, int[] shape) {
-      Tensor t = Tensor.allocate(dtype, shape);
-      if (hasOutput(i)) {
-        values[step.out()[i]] = t;
+      if (!hasOutput(i)) {
+        return Tensor.allocate(dtype, shape);
       }
+      int slot = step.out()[i];
+      boolean escapes = frame.plan == null || (frame.plan.freshSlots()[slot] && frame.freshOutputs);
+      Tensor t = frame.cache[slot];
+      if (escapes || t == null || t.dtype() != dtype || !t.hasShape(shape)) {
+        t = Tensor.allocate(dtype, shape);
+        if (!escapes) {
+          frame.cache[slot] = t;
+        }
+      }
+      values[slot] = t;
+      frame.fresh[slot] = escapes;
       return t;
     }
 
     @Override
     public void setOutput(int i, Object value) {
       if (hasOutput(i)) {
-        values[step.out()[i]] = value;
+        int slot = step.out()[i];
+        values[slot] = value;
+        frame.fresh[slot] = false;
       }
     }
 

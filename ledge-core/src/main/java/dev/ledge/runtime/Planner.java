@@ -281,7 +281,7 @@ final class Planner {
       return true;
     }
     Object[] values = constants.toArray();
-    Executor.runStep(step, values, null);
+    Executor.runStep(step, values);
     for (int s : step.out()) {
       if (s >= 0) {
         if (values[s] == null) {

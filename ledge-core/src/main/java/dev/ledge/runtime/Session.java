@@ -3,11 +3,11 @@ package dev.ledge.runtime;
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
 import dev.ledge.graph.ValueType;
+import dev.ledge.runtime.Executor.Frame;
 import dev.ledge.tensor.OptionalValue;
 import dev.ledge.tensor.Tensor;
 import dev.ledge.tensor.TensorSequence;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,11 +21,39 @@ import java.util.Map;
 public final class Session implements AutoCloseable {
   private final Plan plan;
   private final SessionOptions options;
+  private final Executor.RunState state = new Executor.RunState();
+
+  /** Per input, per dim: index of its symbol in symbolNames, or -1. */
+  private final int[][] symbolIds;
+
+  private final String[] symbolNames;
+  private final long[] symbolValues;
   private boolean closed;
 
   Session(Plan plan, SessionOptions options) {
     this.plan = plan;
     this.options = options;
+    java.util.List<String> symbols = new java.util.ArrayList<>();
+    symbolIds = new int[plan.inputSlots().length][];
+    for (int i = 0; i < symbolIds.length; i++) {
+      if (plan.slotTypes()[plan.inputSlots()[i]] instanceof ValueType.TensorType tt
+          && tt.shape() != null) {
+        symbolIds[i] = new int[tt.shape().rank()];
+        for (int d = 0; d < symbolIds[i].length; d++) {
+          String sym = tt.shape().dim(d).isKnown() ? null : tt.shape().dim(d).symbol();
+          if (sym == null) {
+            symbolIds[i][d] = -1;
+          } else {
+            if (!symbols.contains(sym)) {
+              symbols.add(sym);
+            }
+            symbolIds[i][d] = symbols.indexOf(sym);
+          }
+        }
+      }
+    }
+    symbolNames = symbols.toArray(String[]::new);
+    symbolValues = new long[symbolNames.length];
   }
 
   public SessionOptions options() {
@@ -52,11 +80,12 @@ public final class Session implements AutoCloseable {
 
   /**
    * Runs the model and copies each output named in {@code outputs} into the tensor given for it,
-   * which must have the output's dtype and shape.
+   * which must have the output's dtype and shape. With steady input shapes this variant reuses
+   * every internal buffer, so a run allocates (almost) nothing.
    */
   public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
     for (String name : outputs.keySet()) {
-      if (Arrays.asList(plan.outputNames()).indexOf(name) < 0) {
+      if (outputIndex(name) < 0) {
         throw new InputException(
             "unknown output '"
                 + name
@@ -64,11 +93,14 @@ public final class Session implements AutoCloseable {
                 + Arrays.toString(plan.outputNames()));
       }
     }
-    Map<String, Tensor> result = run(inputs);
+    Frame frame = runFrame(inputs, false);
     for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-      Tensor got = result.get(e.getKey());
+      Object v = frame.values[plan.outputSlots()[outputIndex(e.getKey())]];
       Tensor into = e.getValue();
-      if (got.dtype() != into.dtype() || !Arrays.equals(got.shape(), into.shape())) {
+      if (!(v instanceof Tensor got)) {
+        throw new InputException("output '" + e.getKey() + "' is not a tensor: " + describe(v));
+      }
+      if (got.dtype() != into.dtype() || !sameShape(got, into)) {
         throw new InputException(
             "output '" + e.getKey() + "' is " + got + " but the tensor provided for it is " + into);
       }
@@ -78,46 +110,62 @@ public final class Session implements AutoCloseable {
 
   /**
    * Runs the model with any kind of input value (Tensor, TensorSequence, OptionalValue) and returns
-   * every output, in declaration order.
+   * every output, in declaration order. Outputs belong to the caller.
    */
   public Map<String, Object> runValues(Map<String, ?> inputs) {
-    if (closed) {
-      throw new IllegalStateException("session is closed");
-    }
-    Object[] values = plan.constants().clone();
-    bindInputs(inputs, values);
-    Executor.run(plan, values);
+    Frame frame = runFrame(inputs, true);
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = 0; i < plan.outputSlots().length; i++) {
-      int slot = plan.outputSlots()[i];
-      Object v = values[slot];
-      // Constants and inputs are shared with the plan or the caller: hand out a copy.
-      if (v instanceof Tensor t && (plan.constants()[slot] != null || isInput(slot))) {
-        v = t.copy();
-      }
-      out.put(plan.outputNames()[i], v);
+      out.put(plan.outputNames()[i], frame.ownedOutput(plan.outputSlots()[i]));
     }
     return out;
   }
 
-  private boolean isInput(int slot) {
-    for (int s : plan.inputSlots()) {
-      if (s == slot) {
-        return true;
+  private Frame runFrame(Map<String, ?> inputs, boolean freshOutputs) {
+    if (closed) {
+      throw new IllegalStateException("session is closed");
+    }
+    Frame frame = state.frame(plan);
+    frame.reset();
+    frame.freshOutputs = freshOutputs;
+    bindInputs(inputs, frame.values);
+    frame.runSteps();
+    return frame;
+  }
+
+  private int outputIndex(String name) {
+    String[] names = plan.outputNames();
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
       }
     }
-    return false;
+    return -1;
+  }
+
+  private static boolean sameShape(Tensor a, Tensor b) {
+    if (a.rank() != b.rank()) {
+      return false;
+    }
+    for (int i = 0; i < a.rank(); i++) {
+      if (a.dim(i) != b.dim(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void bindInputs(Map<String, ?> inputs, Object[] values) {
     String[] names = plan.inputNames();
-    for (String given : inputs.keySet()) {
-      if (Arrays.asList(names).indexOf(given) < 0) {
-        throw new InputException(
-            "unknown input '" + given + "'; the model's inputs are " + Arrays.toString(names));
+    if (inputs.size() > names.length || !allKnown(inputs, names)) {
+      for (String given : inputs.keySet()) {
+        if (Arrays.asList(names).indexOf(given) < 0) {
+          throw new InputException(
+              "unknown input '" + given + "'; the model's inputs are " + Arrays.toString(names));
+        }
       }
     }
-    Map<String, Long> symbols = new HashMap<>();
+    Arrays.fill(symbolValues, -1);
     for (int i = 0; i < names.length; i++) {
       int slot = plan.inputSlots()[i];
       Object v = inputs.get(names[i]);
@@ -130,11 +178,28 @@ public final class Session implements AutoCloseable {
         values[slot] = def;
         continue;
       }
-      values[slot] = check(names[i], plan.slotTypes()[slot], v, symbols);
+      values[slot] =
+          check(names[i], plan.slotTypes()[slot], v, symbolIds[i], symbolValues, symbolNames);
     }
   }
 
-  private static Object check(String name, ValueType type, Object v, Map<String, Long> symbols) {
+  private static boolean allKnown(Map<String, ?> inputs, String[] names) {
+    int found = 0;
+    for (String n : names) {
+      if (inputs.containsKey(n)) {
+        found++;
+      }
+    }
+    return found == inputs.size();
+  }
+
+  private static Object check(
+      String name,
+      ValueType type,
+      Object v,
+      int[] symbolIds,
+      long[] symbolValues,
+      String[] symbolNames) {
     if (type instanceof ValueType.TensorType tt) {
       if (!(v instanceof Tensor t)) {
         throw new InputException(
@@ -173,20 +238,23 @@ public final class Session implements AutoCloseable {
                     + dim.value()
                     + ")");
           }
-          if (!dim.isKnown() && dim.symbol() != null) {
-            Long prev = symbols.putIfAbsent(dim.symbol(), (long) t.dim(d));
-            if (prev != null && prev != t.dim(d)) {
+          int id = symbolIds == null ? -1 : symbolIds[d];
+          if (id >= 0) {
+            long prev = symbolValues[id];
+            if (prev < 0) {
+              symbolValues[id] = t.dim(d);
+            } else if (prev != t.dim(d)) {
               throw new InputException(
                   "input '"
                       + name
                       + "' dim "
                       + d
                       + " ('"
-                      + dim.symbol()
+                      + symbolNames[id]
                       + "') is "
                       + t.dim(d)
                       + " but another input set '"
-                      + dim.symbol()
+                      + symbolNames[id]
                       + "' to "
                       + prev);
             }
