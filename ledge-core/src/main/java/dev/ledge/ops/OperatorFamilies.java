@@ -9,7 +9,8 @@ final class OperatorFamilies {
           // families, one per line:
           new dev.ledge.ops.core.CoreOperators(),
           new dev.ledge.ops.reduce.ReduceOperators(),
-          new dev.ledge.ops.quant.QuantOperators());
+          new dev.ledge.ops.quant.QuantOperators(),
+          new dev.ledge.ops.signal.SignalOperators());
 
   private OperatorFamilies() {}
 }
