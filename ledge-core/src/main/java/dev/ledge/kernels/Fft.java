@@ -21,15 +21,18 @@ package dev.ledge.kernels;
  * }</pre>
  */
 public final class Fft {
-  /** Largest length a plan accepts (2^26; Bluestein plans then use tables of up to 2^28). */
-  public static final int MAX_LENGTH = 1 << 26;
+  /**
+   * Largest length a plan accepts: 2^22. A Bluestein plan of that length works on 2^24 points and
+   * holds about 400 MB of tables, which is as far as a plan should go without being asked twice.
+   */
+  public static final int MAX_LENGTH = 1 << 22;
 
   private final int n;
-  // Radix-2 plan: cos/sin of 2*pi*k/size for k < size/2, and the bit-reversal permutation.
+  // Radix-2 plan: cos/sin of 2*pi*k/size for k < size/2.
   private final int size;
+  private final int bits;
   private final double[] cos;
   private final double[] sin;
-  private final int[] bitReverse;
   // Bluestein (only when n is not a power of two): the chirp exp(-i pi k^2 / n) and the
   // forward FFT of its conjugate, zero-extended cyclically to size.
   private final double[] chirpRe;
@@ -48,11 +51,7 @@ public final class Fft {
       cos[k] = Math.cos(angle);
       sin[k] = Math.sin(angle);
     }
-    bitReverse = new int[size];
-    int bits = Integer.numberOfTrailingZeros(size);
-    for (int i = 0; i < size; i++) {
-      bitReverse[i] = bits == 0 ? 0 : Integer.reverse(i) >>> (32 - bits);
-    }
+    bits = Integer.numberOfTrailingZeros(size);
     if (pow2) {
       chirpRe = chirpIm = filterRe = filterIm = null;
       return;
@@ -137,7 +136,7 @@ public final class Fft {
    */
   private void radix2(double[] re, int reOff, double[] im, int imOff, boolean inverse) {
     for (int i = 0; i < size; i++) {
-      int j = bitReverse[i];
+      int j = bits == 0 ? 0 : Integer.reverse(i) >>> (32 - bits);
       if (j > i) {
         double t = re[reOff + i];
         re[reOff + i] = re[reOff + j];

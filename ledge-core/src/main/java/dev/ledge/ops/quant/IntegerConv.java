@@ -3,6 +3,7 @@ package dev.ledge.ops.quant;
 import dev.ledge.LedgeException;
 import dev.ledge.graph.Shape;
 import dev.ledge.ops.OpContext;
+import dev.ledge.tensor.Shapes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -139,19 +140,26 @@ final class IntegerConv {
         case "VALID" -> o = Math.floorDiv(in[d] - span, stride[d]) + 1;
         default -> o = Math.floorDiv((long) in[d] + padBegin[d] + padEnd[d] - span, stride[d]) + 1;
       }
-      if (o < 1 || kernel[d] < 1) {
+      if (o < 1 || o > Shapes.MAX_ELEMENTS || kernel[d] < 1) {
         throw error.apply(
             "spatial dim "
                 + d
                 + " of X "
                 + Arrays.toString(x)
-                + " is too small for kernel "
+                + " does not fit kernel "
                 + Arrays.toString(kernel)
                 + " with these pads, strides and dilations");
       }
       out[d] = (int) o;
     }
-    return new IntegerConv(x[0], c, m, (int) g, in, kernel, out, padBegin, stride, dilation);
+    IntegerConv conv =
+        new IntegerConv(x[0], c, m, (int) g, in, kernel, out, padBegin, stride, dilation);
+    try {
+      Shapes.size(conv.outShape());
+    } catch (LedgeException e) {
+      throw error.apply("output shape " + Arrays.toString(conv.outShape()) + " is too large");
+    }
+    return conv;
   }
 
   private static int checkedPad(long p, Function<String, LedgeException> error) {

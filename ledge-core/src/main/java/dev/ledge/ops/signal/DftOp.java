@@ -85,7 +85,8 @@ final class DftOp implements Operator {
       }
     }
     ctx.setOutput(0, t, out);
-    return exec -> execute(exec, axisValue, inverse, onesided);
+    FftPlans plans = new FftPlans();
+    return exec -> execute(exec, plans, axisValue, inverse, onesided);
   }
 
   private static void checkRank(
@@ -137,7 +138,8 @@ final class DftOp implements Operator {
     return l;
   }
 
-  private static void execute(ExecContext exec, Long axisValue, boolean inverse, boolean onesided) {
+  private static void execute(
+      ExecContext exec, FftPlans plans, Long axisValue, boolean inverse, boolean onesided) {
     Tensor x = exec.input(0);
     int[] shape = x.shape();
     int rank = shape.length;
@@ -170,7 +172,7 @@ final class DftOp implements Operator {
     for (int i = axis + 1; i < rank - 1; i++) {
       inner *= shape[i];
     }
-    Fft fft = Fft.plan(len);
+    Fft fft = plans.plan(len);
     double[] scratch = new double[fft.scratchSize()];
     double[] re = new double[len];
     double[] im = new double[len];

@@ -41,10 +41,11 @@ final class StftOp implements Operator {
       throw ctx.error("signal must have shape [batch, length, 1 or 2], got " + in);
     }
     ctx.setOutput(0, t, in == null ? null : Shape.unknownDims(4));
-    return exec -> execute(exec, onesided);
+    FftPlans plans = new FftPlans();
+    return exec -> execute(exec, plans, onesided);
   }
 
-  private static void execute(ExecContext exec, boolean onesided) {
+  private static void execute(ExecContext exec, FftPlans plans, boolean onesided) {
     Tensor x = exec.input(0);
     int[] shape = x.shape();
     if (shape.length != 3 || (shape[2] != 1 && shape[2] != 2)) {
@@ -89,7 +90,7 @@ final class StftOp implements Operator {
     for (int j = 0; j < frame; j++) {
       w[j] = window == null ? 1 : window.getDouble(j);
     }
-    Fft fft = Fft.plan(frame);
+    Fft fft = plans.plan(frame);
     double[] scratch = new double[fft.scratchSize()];
     double[] re = new double[frame];
     double[] im = new double[frame];
