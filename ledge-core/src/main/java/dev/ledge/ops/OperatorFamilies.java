@@ -5,7 +5,12 @@ import java.util.List;
 /** Every built-in operator family. Add a family here when you add an ops sub-package. */
 final class OperatorFamilies {
   static final List<OperatorFamily> ALL =
-      List.of(new dev.ledge.ops.core.CoreOperators(), new dev.ledge.ops.math.MathOperators());
+      List.of(
+          new dev.ledge.ops.core.CoreOperators(),
+          new dev.ledge.ops.math.MathOperators(),
+          new dev.ledge.ops.reduce.ReduceOperators(),
+          new dev.ledge.ops.quant.QuantOperators(),
+          new dev.ledge.ops.signal.SignalOperators());
 
   private OperatorFamilies() {}
 }
