@@ -7,7 +7,10 @@ final class OperatorFamilies {
   static final List<OperatorFamily> ALL =
       List.of(
           // families, one per line:
-          new dev.ledge.ops.core.CoreOperators());
+          new dev.ledge.ops.core.CoreOperators(),
+          new dev.ledge.ops.control.ControlOperators(),
+          new dev.ledge.ops.rnn.RnnOperators(),
+          new dev.ledge.ops.sequence.SequenceOperators());
 
   private OperatorFamilies() {}
 }
