@@ -126,6 +126,23 @@ final class ControlTypes {
   static Tensor stackOrEmpty(
       ExecContext ctx, List<Tensor> items, int axis, ValueType staticType, String what) {
     if (!items.isEmpty()) {
+      Tensor first = items.get(0);
+      for (int i = 1; i < items.size(); i++) {
+        Tensor t = items.get(i);
+        if (t.dtype() != first.dtype() || !Arrays.equals(t.shape(), first.shape())) {
+          throw ctx.error(
+              what
+                  + ": iteration "
+                  + i
+                  + " produced "
+                  + t.dtype()
+                  + Arrays.toString(t.shape())
+                  + ", iteration 0 produced "
+                  + first.dtype()
+                  + Arrays.toString(first.shape())
+                  + "; every iteration must produce the same type and shape");
+        }
+      }
       return AxisCopy.stack(items, axis);
     }
     if (!(staticType instanceof ValueType.TensorType tt) || tt.dtype() == null) {

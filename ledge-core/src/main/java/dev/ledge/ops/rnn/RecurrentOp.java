@@ -303,6 +303,13 @@ abstract class RecurrentOp implements Operator {
     Tensor w = ctx.input(W);
     Tensor r = ctx.input(R);
     int dirs = config.numDirections();
+    String[] names = {"X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"};
+    for (int i = 0; i < ctx.inputCount() && i < names.length; i++) {
+      Tensor t = ctx.input(i);
+      if (i != SEQUENCE_LENS && t != null && t.dtype() != DType.FLOAT32) {
+        throw ctx.error("input " + names[i] + " is " + t.dtype() + ", expected float32");
+      }
+    }
     requireRank(ctx, "X", x, 3);
     requireRank(ctx, "W", w, 3);
     requireRank(ctx, "R", r, 3);

@@ -191,6 +191,38 @@ class ControlOpsTest {
   }
 
   @Test
+  void loopScanOutputsMustKeepOneShape() {
+    // The body reads an outer-scope sequence whose tensors differ in shape.
+    Graph body =
+        graph(
+            List.of(tensor("i", DType.INT64), tensor("c_in", DType.BOOL)),
+            List.of(
+                node("Identity", List.of("c_in"), List.of("c_out")),
+                node("SequenceAt", List.of("outer", "i"), List.of("scan"))),
+            List.of(tensor("c_out", DType.BOOL), anyTensor("scan", DType.FLOAT32)));
+    Graph g =
+        graph(
+            List.of(
+                tensor("M", DType.INT64),
+                tensor("a", DType.FLOAT32, 1),
+                tensor("b", DType.FLOAT32, 2)),
+            List.of(
+                node("SequenceConstruct", List.of("a", "b"), List.of("outer")),
+                node("Loop", List.of("M", ""), List.of("S"), Attribute.of("body", body))),
+            List.of(anyTensor("S", DType.FLOAT32)));
+    Map<String, Object> ok =
+        GraphFixtures.run(g, 13, Map.of("M", Tensor.scalar(1L), "a", iota(1), "b", iota(2)));
+    assertArrayEquals(new int[] {1, 1}, ((Tensor) ok.get("S")).shape());
+    LedgeException e =
+        assertThrows(
+            LedgeException.class,
+            () ->
+                GraphFixtures.run(
+                    g, 13, Map.of("M", Tensor.scalar(2L), "a", iota(1), "b", iota(2))));
+    assertTrue(e.getMessage().contains("iteration 1 produced float32[2]"), e.getMessage());
+  }
+
+  @Test
   void loopWithoutTripCountOrConditionIsUnsupported() {
     Graph g = loop(countingBody(true), "", "");
     assertThrows(UnsupportedOpException.class, () -> GraphFixtures.model(g, 13).newSession());
