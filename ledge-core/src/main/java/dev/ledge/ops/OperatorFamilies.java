@@ -10,7 +10,10 @@ final class OperatorFamilies {
           new dev.ledge.ops.math.MathOperators(),
           new dev.ledge.ops.reduce.ReduceOperators(),
           new dev.ledge.ops.quant.QuantOperators(),
-          new dev.ledge.ops.signal.SignalOperators());
+          new dev.ledge.ops.signal.SignalOperators(),
+          new dev.ledge.ops.control.ControlOperators(),
+          new dev.ledge.ops.rnn.RnnOperators(),
+          new dev.ledge.ops.sequence.SequenceOperators());
 
   private OperatorFamilies() {}
 }
