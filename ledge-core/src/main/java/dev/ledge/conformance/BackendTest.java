@@ -38,6 +38,17 @@ public final class BackendTest {
    */
   public record Result(String name, Status status, String reason, long millis) {}
 
+  /**
+   * Tests whose expected data is less precise than the default tolerance allows, with the looser
+   * tolerance used for them. Each entry says why; the list is printed in docs/conformance.md.
+   */
+  public static final Map<String, ValueComparator> TOLERANCE_OVERRIDES =
+      Map.of(
+          // Expected values were computed by numpy in float32: an exact 0 is stored as 1.9e-7.
+          // Ledge computes in double and gets ~1e-15. atol 1e-6 accepts float32 rounding noise.
+          "test_dft_inverse", new ValueComparator(1e-3, 1e-6),
+          "test_dft_inverse_opset19", new ValueComparator(1e-3, 1e-6));
+
   private BackendTest() {}
 
   /** True if {@code dir} looks like a backend test folder. */
@@ -61,9 +72,10 @@ public final class BackendTest {
   }
 
   /** Runs one test folder. Never throws for model or data problems: they become the result. */
-  public static Result run(Path dir, ValueComparator cmp) {
+  public static Result run(Path dir, ValueComparator defaults) {
     long t0 = System.nanoTime();
     String name = dir.getFileName().toString();
+    ValueComparator cmp = TOLERANCE_OVERRIDES.getOrDefault(name, defaults);
     try {
       Model model = Model.load(dir.resolve("model.onnx"));
       List<Path> sets;

@@ -166,7 +166,10 @@ public interface OpContext {
             + java.util.Arrays.toString(allowed));
   }
 
-  /** Checks the number of given inputs is within [min, max]. */
+  /**
+   * Checks the node has between {@code min} and {@code max} input positions and that the first
+   * {@code min} (the required ones) are all given.
+   */
   default void requireInputCount(int min, int max) {
     int n = inputCount();
     while (n > 0 && !hasInput(n - 1)) {
@@ -175,6 +178,11 @@ public interface OpContext {
     if (n < min || inputCount() > max) {
       throw error(
           "has " + inputCount() + " inputs, expected " + (min == max ? min : min + ".." + max));
+    }
+    for (int i = 0; i < min; i++) {
+      if (!hasInput(i)) {
+        throw error("required input " + i + " is missing (empty name)");
+      }
     }
   }
 
