@@ -61,7 +61,7 @@ final class DropoutOp implements Operator {
       training = v < 7 && ctx.attrInt("is_test", 0) == 0;
     }
     float ratio = ctx.attrFloat("ratio", 0.5f);
-    if (!ratioInput && !(ratio >= 0 && ratio < 1)) {
+    if (!Boolean.FALSE.equals(training) && !ratioInput && !(ratio >= 0 && ratio < 1)) {
       throw ctx.error("ratio is " + ratio + ", expected a value in [0, 1)");
     }
     DType maskType = v >= 10 ? DType.BOOL : t;
@@ -79,7 +79,7 @@ final class DropoutOp implements Operator {
     boolean training = p.training() != null ? p.training() : readTraining(ctx);
     double ratio = p.ratioAttr();
     boolean ratioFloat = true;
-    if (p.ratioInput()) {
+    if (training && p.ratioInput()) {
       Tensor r = ctx.input(1);
       if (r.size() != 1) {
         throw ctx.error("ratio must be a scalar, has " + r.size() + " elements");
