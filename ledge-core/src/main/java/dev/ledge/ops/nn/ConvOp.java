@@ -201,7 +201,10 @@ final class ConvOp implements Operator {
     boolean direct = geo.direct();
     int tileRows = geo.tileRows();
     int rows = g.outD * g.outH;
-    float[] col = direct || outSize == 0 ? null : new float[ck * tileRows * g.outW];
+    if (outSize == 0) {
+      return;
+    }
+    float[] col = direct ? null : new float[ck * tileRows * g.outW];
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;
@@ -264,7 +267,10 @@ final class ConvOp implements Operator {
     boolean direct = geo.direct();
     int tileRows = geo.tileRows();
     int rows = g.outD * g.outH;
-    double[] col = direct || outSize == 0 ? null : new double[ck * tileRows * g.outW];
+    if (outSize == 0) {
+      return;
+    }
+    double[] col = direct ? null : new double[ck * tileRows * g.outW];
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;

@@ -271,7 +271,7 @@ final class ConvTransposeOp implements Operator {
     int ck = geo.ck(); // mg * K
     int tileRows = geo.tileRows();
     int rows = g.outD * g.outH;
-    float[] col = xSize == 0 ? null : new float[ck * tileRows * g.outW];
+    float[] col = new float[ck * tileRows * g.outW];
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.m() + grp * cg) * xSize;
@@ -325,7 +325,7 @@ final class ConvTransposeOp implements Operator {
     int ck = geo.ck();
     int tileRows = geo.tileRows();
     int rows = g.outD * g.outH;
-    double[] col = xSize == 0 ? null : new double[ck * tileRows * g.outW];
+    double[] col = new double[ck * tileRows * g.outW];
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.m() + grp * cg) * xSize;

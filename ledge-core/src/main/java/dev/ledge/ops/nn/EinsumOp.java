@@ -38,7 +38,10 @@ final class EinsumOp implements Operator {
 
   @Override
   public Kernel prepare(OpContext ctx) {
-    String equation = ctx.requireAttr("equation").asString();
+    String equation = ctx.attrString("equation", null);
+    if (equation == null) {
+      throw ctx.error("missing required attribute 'equation'");
+    }
     EinsumEquation eq;
     try {
       eq = EinsumEquation.parse(equation);

@@ -21,7 +21,7 @@ final class GroupNormalizationOp implements Operator {
     DType t = FloatIo.requireFloat(ctx, 0);
     FloatIo.optionalSameType(ctx, 1, t, "scale");
     FloatIo.optionalSameType(ctx, 2, t, "bias");
-    long groups = ctx.requireAttr("num_groups").asInt();
+    long groups = NnShapes.requiredInt(ctx, "num_groups");
     if (groups < 1 || groups > Integer.MAX_VALUE) {
       throw ctx.error("num_groups is " + groups + ", expected a positive value");
     }

@@ -51,7 +51,10 @@ final class LayerNormalizationOp implements Operator {
     if (!rms) {
       Shape statShape = null;
       if (xs != null) {
-        int axis = Shapes.axis(axisAttr, xs.rank(), "LayerNormalization axis");
+        if (axisAttr < -xs.rank() || axisAttr >= xs.rank()) {
+          throw ctx.error("axis " + axisAttr + " is out of range for X of rank " + xs.rank());
+        }
+        int axis = (int) (axisAttr < 0 ? axisAttr + xs.rank() : axisAttr);
         List<Dim> d = new ArrayList<>(xs.dims().subList(0, axis));
         for (int i = axis; i < xs.rank(); i++) {
           d.add(Dim.of(1));

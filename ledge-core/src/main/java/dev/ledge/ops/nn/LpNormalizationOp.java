@@ -24,7 +24,10 @@ final class LpNormalizationOp implements Operator {
       throw ctx.error("p is " + p + ", expected 1 or 2");
     }
     if (ctx.inputShape(0) != null) {
-      Shapes.axis(axis, ctx.inputShape(0).rank(), "LpNormalization axis");
+      int rank = ctx.inputShape(0).rank();
+      if (rank == 0 || axis < -rank || axis >= rank) {
+        throw ctx.error("axis " + axis + " is out of range for an input of rank " + rank);
+      }
     }
     ctx.setOutput(0, t, ctx.inputShape(0));
     boolean l1 = p == 1;

@@ -17,7 +17,7 @@ final class LrnOp implements Operator {
   public Kernel prepare(OpContext ctx) {
     ctx.requireInputCount(1, 1);
     DType t = FloatIo.requireFloat(ctx, 0);
-    long size = ctx.requireAttr("size").asInt();
+    long size = NnShapes.requiredInt(ctx, "size");
     if (size < 1 || size > Integer.MAX_VALUE) {
       throw ctx.error("size is " + size + ", expected a positive value");
     }

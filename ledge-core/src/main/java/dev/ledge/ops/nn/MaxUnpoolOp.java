@@ -26,7 +26,7 @@ final class MaxUnpoolOp implements Operator {
     if (ctx.hasInput(2)) {
       ctx.requireInputType(2, DType.INT64);
     }
-    long[] kernel = ctx.requireAttr("kernel_shape").asInts();
+    long[] kernel = NnShapes.requiredInts(ctx, "kernel_shape");
     long[] strides = ctx.attrInts("strides", null);
     long[] pads = ctx.attrInts("pads", null);
     int r = kernel.length;

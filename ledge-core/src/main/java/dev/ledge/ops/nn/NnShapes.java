@@ -3,6 +3,7 @@ package dev.ledge.ops.nn;
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
 import dev.ledge.ops.ExecContext;
+import dev.ledge.ops.OpContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,6 +54,23 @@ final class NnShapes {
       return r;
     }
     return Arrays.copyOfRange(all, 2, all.length);
+  }
+
+  /** A required INT attribute, with a clear error if it is missing or of another type. */
+  static long requiredInt(OpContext ctx, String name) {
+    if (!ctx.hasAttr(name)) {
+      throw ctx.error("missing required attribute '" + name + "'");
+    }
+    return ctx.attrInt(name, 0);
+  }
+
+  /** A required INTS attribute, with a clear error if it is missing or of another type. */
+  static long[] requiredInts(OpContext ctx, String name) {
+    long[] v = ctx.attrInts(name, null);
+    if (v == null) {
+      throw ctx.error("missing required attribute '" + name + "'");
+    }
+    return v;
   }
 
   /** A run-time error unless {@code actual} equals {@code expected}. */

@@ -51,10 +51,10 @@ final class SpatialAttributes {
       throw ctx.error(
           "auto_pad is '" + ap + "', expected one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
     }
-    long[] kernel = kernelRequired ? ctx.requireAttr("kernel_shape").asInts() : null;
-    if (!kernelRequired) {
-      kernel = ctx.attrInts("kernel_shape", null);
-    }
+    long[] kernel =
+        kernelRequired
+            ? NnShapes.requiredInts(ctx, "kernel_shape")
+            : ctx.attrInts("kernel_shape", null);
     long[] strides = ctx.attrInts("strides", null);
     long[] dilations = ctx.attrInts("dilations", null);
     if (dilations != null && !withDilations) {

@@ -269,6 +269,41 @@ class ConvOpTest {
   }
 
   @Test
+  void emptyBatchAndEmptyChannels() {
+    Tensor y =
+        NodeRunner.op("Conv")
+            .input(Tensor.allocate(DType.FLOAT32, 0, 2, 4, 4))
+            .input(random(1, 3, 2, 3, 3))
+            .run0();
+    assertArrayEquals(new int[] {0, 3, 2, 2}, y.shape());
+    Tensor b = random(2, 3);
+    Tensor z =
+        NodeRunner.op("Conv")
+            .input(Tensor.allocate(DType.FLOAT32, 1, 0, 4, 4))
+            .input(Tensor.allocate(DType.FLOAT32, 3, 0, 3, 3))
+            .input(b)
+            .run0();
+    assertClose(
+        new int[] {1, 3, 2, 2},
+        new double[] {
+          b.getDouble(0),
+          b.getDouble(0),
+          b.getDouble(0),
+          b.getDouble(0),
+          b.getDouble(1),
+          b.getDouble(1),
+          b.getDouble(1),
+          b.getDouble(1),
+          b.getDouble(2),
+          b.getDouble(2),
+          b.getDouble(2),
+          b.getDouble(2)
+        },
+        z,
+        0);
+  }
+
+  @Test
   void stridedOutputShape() {
     Tensor y =
         NodeRunner.op("Conv")
