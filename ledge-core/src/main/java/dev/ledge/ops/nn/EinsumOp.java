@@ -65,24 +65,15 @@ final class EinsumOp implements Operator {
         throw ctx.error("input " + i + " has type " + ctx.inputDType(i) + ", expected " + t);
       }
     }
+    // Static output shape (and early errors) when every input shape is known.
+    int[][] shapes = new int[n][];
+    boolean known = true;
     for (int i = 0; i < n; i++) {
-      if (ctx.inputShape(i) != null) {
-        int[] term = eq.inputs().get(i);
-        int labels = EinsumEquation.labelCount(term);
-        int rank = ctx.inputShape(i).rank();
-        if (EinsumEquation.hasEllipsis(term) ? rank < labels : rank != labels) {
-          throw ctx.error(
-              "input "
-                  + i
-                  + " has rank "
-                  + rank
-                  + ", which does not fit its term in '"
-                  + equation
-                  + "'");
-        }
-      }
+      shapes[i] = ctx.inputShape(i) == null ? null : ctx.inputShape(i).toIntsOrNull();
+      known &= shapes[i] != null;
     }
-    ctx.setOutput(0, t, null);
+    int[] outShape = known ? Layout.of(eq, equation, shapes, ctx::error).outShape() : null;
+    ctx.setOutput(0, t, outShape == null ? null : dev.ledge.graph.Shape.of(outShape));
     return exec -> run(exec, eq, equation);
   }
 
@@ -92,131 +83,16 @@ final class EinsumOp implements Operator {
     for (int i = 0; i < n; i++) {
       in[i] = ctx.input(i);
     }
-    // Ellipsis dims: right-aligned broadcast of every operand's unlabeled dims.
-    int[] ell = new int[0];
+    int[][] shapes = new int[n][];
     for (int i = 0; i < n; i++) {
-      int[] term = eq.inputs().get(i);
-      int labels = EinsumEquation.labelCount(term);
-      int rank = in[i].rank();
-      boolean hasEll = EinsumEquation.hasEllipsis(term);
-      if (hasEll ? rank < labels : rank != labels) {
-        throw ctx.error(
-            "input "
-                + i
-                + " has shape "
-                + Arrays.toString(in[i].shape())
-                + ", which does not fit its term in '"
-                + equation
-                + "'");
-      }
-      if (hasEll) {
-        int at = indexOf(term, EinsumEquation.ELLIPSIS);
-        int[] dims = Arrays.copyOfRange(in[i].shape(), at, at + rank - labels);
-        ell = Shapes.broadcastOrNull(ell, dims);
-        if (ell == null) {
-          throw ctx.error("the '...' dims of the inputs do not broadcast in '" + equation + "'");
-        }
-      }
+      shapes[i] = in[i].shape();
     }
-    int e = ell.length;
-    boolean outEll = EinsumEquation.hasEllipsis(eq.output());
-    if (e > 0 && !outEll && hasExplicitArrow(equation)) {
-      throw ctx.error(
-          "the inputs have '...' dims but the output of '" + equation + "' has no '...'");
-    }
-    // Axes of the iteration space: 0..e-1 are the ellipsis dims, then one per label.
-    int[] axisOfLabel = new int[128];
-    Arrays.fill(axisOfLabel, -1);
-    List<Integer> sizes = new ArrayList<>();
-    for (int d : ell) {
-      sizes.add(d);
-    }
-    for (int i = 0; i < n; i++) {
-      int[] term = eq.inputs().get(i);
-      int[] shape = in[i].shape();
-      int d = 0;
-      for (int l : term) {
-        if (l == EinsumEquation.ELLIPSIS) {
-          d += shape.length - EinsumEquation.labelCount(term);
-          continue;
-        }
-        int size = shape[d++];
-        if (axisOfLabel[l] < 0) {
-          axisOfLabel[l] = sizes.size();
-          sizes.add(size);
-        } else {
-          int have = sizes.get(axisOfLabel[l]);
-          if (have != size && have != 1 && size != 1) {
-            throw ctx.error(
-                "label '"
-                    + EinsumEquation.label(l)
-                    + "' has sizes "
-                    + have
-                    + " and "
-                    + size
-                    + " in '"
-                    + equation
-                    + "'");
-          }
-          sizes.set(axisOfLabel[l], Math.max(have, size));
-        }
-      }
-    }
-    int axes = sizes.size();
-    // Order: output axes first, then the summed ones.
-    List<Integer> order = new ArrayList<>();
-    List<Integer> outShape = new ArrayList<>();
-    for (int l : eq.output()) {
-      if (l == EinsumEquation.ELLIPSIS) {
-        for (int k = 0; k < e; k++) {
-          order.add(k);
-          outShape.add(ell[k]);
-        }
-      } else {
-        order.add(axisOfLabel[l]);
-        outShape.add(sizes.get(axisOfLabel[l]));
-      }
-    }
-    int outAxes = order.size();
-    for (int a = 0; a < axes; a++) {
-      if (!order.contains(a)) {
-        order.add(a);
-      }
-    }
-    // Stride of each operand along each axis (summed for repeated labels, 0 when broadcast).
-    long[][] strides = new long[n][axes];
-    for (int i = 0; i < n; i++) {
-      int[] term = eq.inputs().get(i);
-      int[] shape = in[i].shape();
-      int[] st = Shapes.strides(shape);
-      int d = 0;
-      for (int l : term) {
-        if (l == EinsumEquation.ELLIPSIS) {
-          int cnt = shape.length - EinsumEquation.labelCount(term);
-          for (int k = 0; k < cnt; k++, d++) {
-            int axis = e - cnt + k;
-            if (shape[d] != 1 || ell[axis] == 1) {
-              strides[i][axis] += st[d];
-            }
-          }
-          continue;
-        }
-        int axis = axisOfLabel[l];
-        if (shape[d] != 1 || sizes.get(axis) == 1) {
-          strides[i][axis] += st[d];
-        }
-        d++;
-      }
-    }
-    int[] dims = new int[axes];
-    long[][] orderedStrides = new long[n][axes];
-    for (int k = 0; k < axes; k++) {
-      dims[k] = sizes.get(order.get(k));
-      for (int i = 0; i < n; i++) {
-        orderedStrides[i][k] = strides[i][order.get(k)];
-      }
-    }
-    int[] out = outShape.stream().mapToInt(Integer::intValue).toArray();
+    Layout layout = Layout.of(eq, equation, shapes, ctx::error);
+    int[] out = layout.outShape();
+    int[] dims = layout.dims();
+    long[][] orderedStrides = layout.strides();
+    int axes = dims.length;
+    int outAxes = out.length;
     Tensor y = ctx.output(0, in[0].dtype(), out);
     int outSize = y.size();
     long inner = 1;
@@ -292,6 +168,143 @@ final class EinsumOp implements Operator {
     }
     if (floating) {
       FloatIo.store(resultD, y);
+    }
+  }
+
+  /**
+   * The iteration space of one equation over given input shapes: the output shape, the size of
+   * every axis (output axes first, then the summed ones) and each operand's stride along each axis
+   * (summed over repeated labels, 0 where the operand broadcasts).
+   */
+  record Layout(int[] outShape, int[] dims, long[][] strides) {
+    static Layout of(
+        EinsumEquation eq,
+        String equation,
+        int[][] shapes,
+        java.util.function.Function<String, dev.ledge.LedgeException> err) {
+      int n = shapes.length;
+      // Ellipsis dims: right-aligned broadcast of every operand's unlabeled dims.
+      int[] ell = new int[0];
+      for (int i = 0; i < n; i++) {
+        int[] term = eq.inputs().get(i);
+        int labels = EinsumEquation.labelCount(term);
+        int rank = shapes[i].length;
+        boolean hasEll = EinsumEquation.hasEllipsis(term);
+        if (hasEll ? rank < labels : rank != labels) {
+          throw err.apply(
+              "input "
+                  + i
+                  + " has shape "
+                  + Arrays.toString(shapes[i])
+                  + ", which does not fit its term in '"
+                  + equation
+                  + "'");
+        }
+        if (hasEll) {
+          int at = indexOf(term, EinsumEquation.ELLIPSIS);
+          int[] dims = Arrays.copyOfRange(shapes[i], at, at + rank - labels);
+          ell = Shapes.broadcastOrNull(ell, dims);
+          if (ell == null) {
+            throw err.apply("the '...' dims of the inputs do not broadcast in '" + equation + "'");
+          }
+        }
+      }
+      int e = ell.length;
+      if (e > 0 && !EinsumEquation.hasEllipsis(eq.output()) && hasExplicitArrow(equation)) {
+        throw err.apply(
+            "the inputs have '...' dims but the output of '" + equation + "' has no '...'");
+      }
+      // Axes: 0..e-1 are the ellipsis dims, then one per label in order of appearance.
+      int[] axisOfLabel = new int[128];
+      Arrays.fill(axisOfLabel, -1);
+      List<Integer> sizes = new ArrayList<>();
+      for (int d : ell) {
+        sizes.add(d);
+      }
+      for (int i = 0; i < n; i++) {
+        int[] term = eq.inputs().get(i);
+        int[] shape = shapes[i];
+        int d = 0;
+        for (int l : term) {
+          if (l == EinsumEquation.ELLIPSIS) {
+            d += shape.length - EinsumEquation.labelCount(term);
+            continue;
+          }
+          int size = shape[d++];
+          if (axisOfLabel[l] < 0) {
+            axisOfLabel[l] = sizes.size();
+            sizes.add(size);
+          } else {
+            int have = sizes.get(axisOfLabel[l]);
+            if (have != size && have != 1 && size != 1) {
+              throw err.apply(
+                  "label '"
+                      + EinsumEquation.label(l)
+                      + "' has sizes "
+                      + have
+                      + " and "
+                      + size
+                      + " in '"
+                      + equation
+                      + "'");
+            }
+            sizes.set(axisOfLabel[l], Math.max(have, size));
+          }
+        }
+      }
+      int axes = sizes.size();
+      // Order: output axes first, then the summed ones.
+      List<Integer> order = new ArrayList<>();
+      List<Integer> outShape = new ArrayList<>();
+      for (int l : eq.output()) {
+        if (l == EinsumEquation.ELLIPSIS) {
+          for (int k = 0; k < e; k++) {
+            order.add(k);
+            outShape.add(ell[k]);
+          }
+        } else {
+          order.add(axisOfLabel[l]);
+          outShape.add(sizes.get(axisOfLabel[l]));
+        }
+      }
+      for (int a = 0; a < axes; a++) {
+        if (!order.contains(a)) {
+          order.add(a);
+        }
+      }
+      long[][] strides = new long[n][axes];
+      for (int i = 0; i < n; i++) {
+        int[] term = eq.inputs().get(i);
+        int[] shape = shapes[i];
+        int[] st = Shapes.strides(shape);
+        int d = 0;
+        for (int l : term) {
+          if (l == EinsumEquation.ELLIPSIS) {
+            int cnt = shape.length - EinsumEquation.labelCount(term);
+            for (int k = 0; k < cnt; k++, d++) {
+              int axis = e - cnt + k;
+              if (shape[d] != 1 || ell[axis] == 1) {
+                strides[i][axis] += st[d];
+              }
+            }
+            continue;
+          }
+          int axis = axisOfLabel[l];
+          if (shape[d] != 1 || sizes.get(axis) == 1) {
+            strides[i][axis] += st[d];
+          }
+          d++;
+        }
+      }
+      int[] dims = new int[axes];
+      long[][] ordered = new long[n][axes];
+      for (int k = 0; k < axes; k++) {
+        dims[k] = sizes.get(order.get(k));
+        for (int i = 0; i < n; i++) {
+          ordered[i][k] = strides[i][order.get(k)];
+        }
+      }
+      return new Layout(outShape.stream().mapToInt(Integer::intValue).toArray(), dims, ordered);
     }
   }
 
