@@ -103,7 +103,7 @@ final class ConvOp implements Operator {
     outShape[1] = m;
     System.arraycopy(SpatialAttributes.outSizes(g, rank), 0, outShape, 2, rank);
     Geometry geo = new Geometry(n, c, m, group, g);
-    if ((long) geo.ck() * g.outW > TILE_ELEMENTS * 64L) {
+    if ((long) geo.ck() * g.outW > TILE_ELEMENTS * 16L) {
       throw ctx.error("one im2col row of " + geo.ck() + " x " + g.outW + " elements is too large");
     }
     Tensor y = ctx.output(0, x.dtype(), outShape);

@@ -204,7 +204,7 @@ final class ConvTransposeOp implements Operator {
     int[] outSp = {g.inD, g.inH, g.inW};
     System.arraycopy(outSp, SlidingWindow.MAX_RANK - rank, outShape, 2, rank);
     long colRow = (long) mg * g.kernelSize() * g.outW;
-    if (colRow > ConvOp.TILE_ELEMENTS * 64L) {
+    if (colRow > ConvOp.TILE_ELEMENTS * 16L) {
       throw ctx.error("one column block of " + colRow + " elements is too large");
     }
     Tensor y = ctx.output(0, x.dtype(), outShape);

@@ -21,6 +21,9 @@ import java.util.List;
  * integers in 64-bit arithmetic, which wraps exactly like the narrower types.
  */
 final class EinsumOp implements Operator {
+  /** Upper bound on operand reads of one run (about an hour of scalar work). */
+  static final double MAX_STEPS = 0x1p40;
+
   private static final List<DType> TYPES =
       List.of(
           DType.UINT8,
@@ -98,6 +101,17 @@ final class EinsumOp implements Operator {
     long inner = 1;
     for (int k = outAxes; k < axes; k++) {
       inner *= dims[k];
+    }
+    // Walking the index space costs outSize * inner steps; refuse what would run for hours.
+    if ((double) outSize * inner * n > MAX_STEPS) {
+      throw ctx.error(
+          "'"
+              + equation
+              + "' on these shapes needs "
+              + (double) outSize * inner
+              + " products, more than this implementation computes ("
+              + MAX_STEPS
+              + ")");
     }
     boolean floating = in[0].dtype().isFloatingPoint();
     double[][] fd = new double[n][];

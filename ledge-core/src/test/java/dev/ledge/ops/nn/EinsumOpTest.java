@@ -81,6 +81,22 @@ class EinsumOpTest {
   }
 
   @Test
+  void hopelessWorkIsRefusedInsteadOfHanging() {
+    Tensor big = Tensor.allocate(DType.FLOAT32, 1100, 1100);
+    LedgeException e =
+        assertThrows(
+            LedgeException.class,
+            () ->
+                NodeRunner.op("Einsum")
+                    .opset(12)
+                    .attr("equation", "ij,kl->")
+                    .input(big)
+                    .input(big)
+                    .run0());
+    assertTrue(e.getMessage().contains("products"), e.getMessage());
+  }
+
+  @Test
   void badEquationsAreClearErrors() {
     Tensor x = a(0, 2, 3);
     String[][] cases = {
