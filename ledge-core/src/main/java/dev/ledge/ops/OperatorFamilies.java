@@ -13,7 +13,8 @@ final class OperatorFamilies {
           new dev.ledge.ops.signal.SignalOperators(),
           new dev.ledge.ops.control.ControlOperators(),
           new dev.ledge.ops.rnn.RnnOperators(),
-          new dev.ledge.ops.sequence.SequenceOperators());
+          new dev.ledge.ops.sequence.SequenceOperators(),
+          new dev.ledge.ops.nn.NnOperators());
 
   private OperatorFamilies() {}
 }
