@@ -42,7 +42,7 @@ final class OpRunner {
     return attr(Attribute.of(name, v));
   }
 
-  OpRunner attr(String name, long... v) {
+  OpRunner ints(String name, long... v) {
     return attr(Attribute.of(name, v));
   }
 
