@@ -41,6 +41,14 @@ final class Args {
     return r;
   }
 
+  /** Checks that an index tensor holds int32 or int64 values; returns it. */
+  static Tensor indices(Tensor t, Errors err) {
+    if (t.dtype() != DType.INT64 && t.dtype() != DType.INT32) {
+      throw err.error("'indices' must be int32 or int64, got " + t.dtype());
+    }
+    return t;
+  }
+
   /** The values of a 1-D (or scalar) integer tensor. */
   static long[] vector(Tensor t, String what, Errors err) {
     if (t.rank() > 1) {
@@ -153,6 +161,9 @@ final class Args {
 
   /** Reads the {@code to}/{@code dtype} style attribute as a dtype (an error if unknown). */
   static DType dtypeAttr(OpContext ctx, String name, long code) {
+    if (code != (int) code) {
+      throw ctx.error("attribute '" + name + "' is " + code + ", not an ONNX type number");
+    }
     try {
       return DType.fromOnnx((int) code);
     } catch (LedgeException e) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Col2Im (opset 18): the inverse of im2col. The input {@code [N, C * prod(block_shape), L]} holds L
  * sliding blocks; each block's values are added into the image {@code [N, C, image_shape...]} at
  * its position (given {@code strides}, {@code dilations} and {@code pads = [begins..., ends...]});
- * overlapping values sum. Sums are exact then rounded once for float types; integers wrap.
+ * overlapping values sum (in double precision, rounded once, for float types; integers wrap).
  */
 final class Col2ImOp implements Operator {
   @Override
@@ -83,6 +83,9 @@ final class Col2ImOp implements Operator {
       }
       int n = s[0];
       int c = (int) (s[1] / blockSize);
+      if ((long) n * c > Integer.MAX_VALUE) {
+        throw exec.error("input " + x + " has too many images");
+      }
       int[] o = new int[2 + d];
       o[0] = n;
       o[1] = c;

@@ -29,7 +29,7 @@ final class GatherElementsOp implements Operator {
     ctx.setOutput(0, ctx.inputDType(0), ind);
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor idx = exec.input(1);
+      Tensor idx = Args.indices(exec.input(1), exec::error);
       int[] s = x.shape();
       int[] is = idx.shape();
       int a = checkShapes(s, is, axis, exec::error);

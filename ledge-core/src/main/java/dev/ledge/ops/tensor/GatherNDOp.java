@@ -39,7 +39,7 @@ final class GatherNDOp implements Operator {
     ctx.setOutput(0, ctx.inputDType(0), out);
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor idx = exec.input(1);
+      Tensor idx = Args.indices(exec.input(1), exec::error);
       int[] s = x.shape();
       int[] is = idx.shape();
       if (is.length == 0) {

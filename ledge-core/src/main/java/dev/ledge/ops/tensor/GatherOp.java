@@ -38,7 +38,7 @@ final class GatherOp implements Operator {
     ctx.setOutput(0, ctx.inputDType(0), out);
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor idx = exec.input(1);
+      Tensor idx = Args.indices(exec.input(1), exec::error);
       int[] s = x.shape();
       if (s.length == 0) {
         throw exec.error("input 'data' must have rank >= 1");

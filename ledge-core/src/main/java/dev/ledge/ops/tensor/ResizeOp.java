@@ -471,7 +471,12 @@ final class ResizeOp implements Operator {
       }
       int n = cur[d];
       int m = out[d];
-      double[] next = new double[Math.multiplyExact(Math.multiplyExact(outer, m), inner)];
+      long size = (long) outer * m * inner;
+      if (size > dev.ledge.tensor.Shapes.MAX_ELEMENTS) {
+        throw exec.error(
+            "resizing axis " + d + " needs an intermediate of " + size + " elements, too many");
+      }
+      double[] next = new double[(int) size];
       for (int o = 0; o < outer; o++) {
         int srcBase = o * n * inner;
         for (int i = 0; i < m; i++) {

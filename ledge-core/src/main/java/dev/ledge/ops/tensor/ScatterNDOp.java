@@ -27,7 +27,7 @@ final class ScatterNDOp implements Operator {
     ctx.setOutput(0, dtype, ctx.inputShape(0));
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor idx = exec.input(1);
+      Tensor idx = Args.indices(exec.input(1), exec::error);
       Tensor upd = exec.input(2);
       int[] s = x.shape();
       int[] is = idx.shape();

@@ -22,6 +22,9 @@ final class SqueezeOp implements Operator {
     if (ctx.opsetVersion() < 13) {
       ctx.requireInputCount(1, 1);
       axes = ctx.attrInts("axes", null);
+      if (axes != null && axes.length == 0) {
+        axes = null; // an empty attribute list means "all size-1 axes" (an empty input does not)
+      }
     } else {
       ctx.requireInputCount(1, 2);
       axes = ctx.hasInput(1) ? Args.constantLongs(ctx, 1, "input 'axes'") : null;
