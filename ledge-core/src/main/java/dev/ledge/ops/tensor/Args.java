@@ -153,6 +153,23 @@ final class Args {
     return d.isKnown() && d.value() == v;
   }
 
+  /**
+   * Rejects an attribute that an input replaced in this opset: silently ignoring it would change
+   * the result the model's author meant.
+   */
+  static void rejectMovedAttr(OpContext ctx, String name, long since) {
+    if (ctx.hasAttr(name)) {
+      throw ctx.error(
+          "attribute '"
+              + name
+              + "' became an input in opset "
+              + since
+              + " (the model imports opset "
+              + ctx.opsetVersion()
+              + ")");
+    }
+  }
+
   /** A constant integer input as longs, or null if the input is not a constant. */
   static long[] constantLongs(OpContext ctx, int input, String what) {
     Tensor t = ctx.constantInput(input);

@@ -64,6 +64,8 @@ final class PadOp implements Operator {
         value = constant(ctx.attrFloat("value", 0f), dtype);
       }
     } else {
+      Args.rejectMovedAttr(ctx, "pads", 11);
+      Args.rejectMovedAttr(ctx, "value", 11);
       ctx.requireInputCount(2, version >= 18 ? 4 : 3);
       pads = Args.constantLongs(ctx, 1, "input 'pads'");
       dynamicPads = pads == null;

@@ -29,6 +29,7 @@ final class ReshapeOp implements Operator {
         throw ctx.error("missing required attribute 'shape'");
       }
     } else {
+      Args.rejectMovedAttr(ctx, "shape", 5);
       ctx.requireInputCount(2, 2);
       target = Args.constantLongs(ctx, 1, "input 'shape'");
     }

@@ -137,6 +137,7 @@ final class ResizeOp implements Operator {
         attrScales[i] = s[i];
       }
     } else {
+      Args.rejectMovedAttr(ctx, "scales", 9);
       ctx.requireInputCount(2, 2);
       ctx.requireInputType(1, DType.FLOAT32);
     }

@@ -32,6 +32,9 @@ final class SliceOp implements Operator {
         throw ctx.error("attributes 'starts' and 'ends' are required");
       }
     } else {
+      for (String a : new String[] {"starts", "ends", "axes"}) {
+        Args.rejectMovedAttr(ctx, a, 10);
+      }
       ctx.requireInputCount(3, 5);
       String[] names = {"starts", "ends", "axes", "steps"};
       for (int i = 0; i < 4; i++) {

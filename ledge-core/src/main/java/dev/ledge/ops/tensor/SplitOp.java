@@ -37,6 +37,7 @@ final class SplitOp implements Operator {
         splitInput = true;
       }
     } else {
+      Args.rejectMovedAttr(ctx, "split", 13);
       ctx.requireInputCount(1, 2);
       splitInput = ctx.hasInput(1);
     }

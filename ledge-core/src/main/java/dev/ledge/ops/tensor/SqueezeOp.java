@@ -26,6 +26,7 @@ final class SqueezeOp implements Operator {
         axes = null; // an empty attribute list means "all size-1 axes" (an empty input does not)
       }
     } else {
+      Args.rejectMovedAttr(ctx, "axes", 13);
       ctx.requireInputCount(1, 2);
       axes = ctx.hasInput(1) ? Args.constantLongs(ctx, 1, "input 'axes'") : null;
       dynamic = ctx.hasInput(1) && axes == null;

@@ -26,6 +26,7 @@ final class TopKOp implements Operator {
       ctx.requireInputCount(1, 1);
       fixedK = ctx.requireAttr("k").asInt();
     } else {
+      Args.rejectMovedAttr(ctx, "k", 10);
       ctx.requireInputCount(2, 2);
       ctx.requireInputType(1, DType.INT64);
       Tensor kc = ctx.constantInput(1);

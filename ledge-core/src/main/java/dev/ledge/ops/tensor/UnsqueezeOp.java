@@ -25,6 +25,7 @@ final class UnsqueezeOp implements Operator {
         throw ctx.error("missing required attribute 'axes'");
       }
     } else {
+      Args.rejectMovedAttr(ctx, "axes", 13);
       ctx.requireInputCount(2, 2);
       axes = Args.constantLongs(ctx, 1, "input 'axes'");
     }

@@ -401,6 +401,51 @@ class LayoutOpsTest {
   }
 
   @Test
+  void packedElementsMoveThroughBlockCopiesAndFills() {
+    Tensor a = Tensors.of(DType.UINT2, shape(3), 1, 2, 3);
+    Tensor b = Tensors.of(DType.UINT2, shape(2), 3, 0);
+    Tensor c = OpRunner.op("Concat", 25).attr("axis", 0L).input(a).input(b).run1();
+    assertLongs(c, DType.UINT2, shape(5), 1, 2, 3, 3, 0);
+    List<Tensor> parts = OpRunner.op("Split", 25).input(c).input(longs(2, 3)).outputs(2).run();
+    assertLongs(parts.get(1), DType.UINT2, shape(3), 3, 3, 0);
+    Tensor x = Tensors.of(DType.INT4, shape(3), -8, 7, -1);
+    Tensor v = Tensors.of(DType.INT4, shape(), 5);
+    assertLongs(
+        OpRunner.op("Pad", 25).input(x).input(longs(1, 2)).input(v).run1(),
+        DType.INT4,
+        shape(6),
+        5,
+        -8,
+        7,
+        -1,
+        5,
+        5);
+    assertLongs(
+        OpRunner.op("Gather", 25).input(x).input(longs(2, 0, 2)).run1(),
+        DType.INT4,
+        shape(3),
+        -1,
+        -8,
+        -1);
+  }
+
+  @Test
+  void attributesThatBecameInputsAreRejected() {
+    assertError(
+        () -> OpRunner.op("Squeeze", 13).ints("axes", 0L).input(X23).run1(),
+        "became an input in opset 13");
+    assertError(
+        () ->
+            OpRunner.op("Split", 18)
+                .ints("split", 1L, 2L)
+                .attr("axis", 1L)
+                .input(X23)
+                .outputs(2)
+                .run(),
+        "became an input");
+  }
+
+  @Test
   void i64Helper() {
     assertArrayEquals(shape(2), i64(shape(2), 1, 2).shape());
   }
