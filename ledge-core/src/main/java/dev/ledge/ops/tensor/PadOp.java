@@ -14,10 +14,11 @@ import java.util.List;
 
 /**
  * Pad: adds {@code pads = [begin_0.., end_0..]} elements around the input (negative pads remove
- * elements). Modes: constant (the value), edge (repeat the border), reflect (mirror without
- * repeating the border; periodic for pads longer than the axis, and like edge on an axis of one
- * element, as numpy does), wrap (opset 19; periodic). Pads and value are attributes before opset 11
- * ({@code paddings} in opset 1) and inputs from opset 11; opset 18 adds an {@code axes} input.
+ * elements first, and the rest is padded, as ONNX Runtime does). Modes: constant (the value), edge
+ * (repeat the border), reflect (mirror without repeating the border; periodic for pads longer than
+ * the axis, and like edge on an axis of one element, as numpy does), wrap (opset 19; periodic).
+ * Pads and value are attributes before opset 11 ({@code paddings} in opset 1) and inputs from opset
+ * 11; opset 18 adds an {@code axes} input.
  */
 final class PadOp implements Operator {
   enum Mode {
@@ -162,17 +163,21 @@ final class PadOp implements Operator {
     int[] o = new int[r];
     int[][] tables = new int[r][];
     for (int d = 0; d < r; d++) {
-      long n = s[d];
       long begin = full[d];
-      long len = n + begin + full[d + r];
+      long end = full[d + r];
+      long len = s[d] + begin + end;
       o[d] = Args.dim(len, "padded length of axis " + d, exec::error);
+      // Negative pads crop first; the remaining [lo, lo + n) is then padded in the mode.
+      long lo = Math.max(0, -begin);
+      long n = Math.max(0, s[d] - lo - Math.max(0, -end));
+      long padBegin = Math.max(0, begin);
       if (mode != Mode.CONSTANT && n == 0 && len > 0) {
         throw exec.error(
             "cannot pad the empty axis " + d + " in mode " + mode.name().toLowerCase());
       }
       tables[d] = new int[o[d]];
       for (int i = 0; i < o[d]; i++) {
-        long c = i - begin;
+        long c = i - padBegin;
         long src =
             c >= 0 && c < n
                 ? c
@@ -182,6 +187,7 @@ final class PadOp implements Operator {
                   case WRAP -> Math.floorMod(c, n);
                   case REFLECT -> reflect(c, n);
                 };
+        src = src < 0 ? -1 : src + lo;
         tables[d][i] = src < 0 ? OffsetCopy.OUTSIDE : (int) (src * st[d]);
       }
     }

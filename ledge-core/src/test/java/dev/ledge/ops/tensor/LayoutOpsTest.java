@@ -292,6 +292,16 @@ class LayoutOpsTest {
         shape(2),
         9,
         1);
+    // crop two from the front, then mirror the remaining [3, 4] at the end
+    Tensor x4 = f32(shape(4), 1, 2, 3, 4);
+    assertFloats(
+        OpRunner.op("Pad", 13).attr("mode", "reflect").input(x4).input(longs(-2, 3)).run1(),
+        shape(5),
+        3,
+        4,
+        3,
+        4,
+        3);
     Tensor xi = Tensor.wrap(new int[] {1, 2}, 2);
     assertLongs(
         OpRunner.op("Pad", 2).ints("pads", 1L, 1L).attr("value", 2.7f).input(xi).run1(),
