@@ -27,18 +27,20 @@ final class FlattenOp implements Operator {
       Tensor x = exec.input(0);
       int[] s = x.shape();
       int a = normalize(axis, s.length, negativeAllowed, exec::error);
+      // Products of dims can overflow only when the other side is empty; Args.dim reports it.
       long outer = 1;
       for (int i = 0; i < a; i++) {
-        outer *= s[i];
+        outer = Math.min(outer * s[i], Long.MAX_VALUE / Integer.MAX_VALUE);
       }
-      int inner = outer == 0 ? 0 : (int) (x.size() / outer);
-      if (outer == 0) {
-        inner = 1;
-        for (int i = a; i < s.length; i++) {
-          inner *= s[i];
-        }
+      long inner = 1;
+      for (int i = a; i < s.length; i++) {
+        inner = Math.min(inner * s[i], Long.MAX_VALUE / Integer.MAX_VALUE);
       }
-      exec.setOutput(0, x.reshape((int) outer, inner));
+      exec.setOutput(
+          0,
+          x.reshape(
+              Args.dim(outer, "flattened outer size", exec::error),
+              Args.dim(inner, "flattened inner size", exec::error)));
     };
   }
 
