@@ -14,7 +14,8 @@ final class OperatorFamilies {
           new dev.ledge.ops.control.ControlOperators(),
           new dev.ledge.ops.rnn.RnnOperators(),
           new dev.ledge.ops.sequence.SequenceOperators(),
-          new dev.ledge.ops.nn.NnOperators());
+          new dev.ledge.ops.nn.NnOperators(),
+          new dev.ledge.ops.tensor.TensorOperators());
 
   private OperatorFamilies() {}
 }
