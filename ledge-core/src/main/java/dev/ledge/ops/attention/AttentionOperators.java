@@ -1,0 +1,13 @@
+package dev.ledge.ops.attention;
+
+import dev.ledge.ops.OperatorFamily;
+import dev.ledge.ops.OperatorRegistry;
+
+/**
+ * Transformer attention ops: Attention, RotaryEmbedding, LinearAttention, CausalConvWithState (all
+ * ai.onnx) and FlexAttention (ai.onnx.preview).
+ */
+public final class AttentionOperators implements OperatorFamily {
+  @Override
+  public void register(OperatorRegistry r) {}
+}
