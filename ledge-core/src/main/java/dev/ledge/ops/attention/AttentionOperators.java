@@ -9,5 +9,7 @@ import dev.ledge.ops.OperatorRegistry;
  */
 public final class AttentionOperators implements OperatorFamily {
   @Override
-  public void register(OperatorRegistry r) {}
+  public void register(OperatorRegistry r) {
+    r.register("Attention", new AttentionOp());
+  }
 }
