@@ -11,5 +11,9 @@ public final class AttentionOperators implements OperatorFamily {
   @Override
   public void register(OperatorRegistry r) {
     r.register("Attention", new AttentionOp());
+    r.register("RotaryEmbedding", new RotaryEmbeddingOp());
+    r.register("LinearAttention", new LinearAttentionOp());
+    r.register("CausalConvWithState", new CausalConvWithStateOp());
+    r.register("ai.onnx.preview", "FlexAttention", new FlexAttentionOp());
   }
 }

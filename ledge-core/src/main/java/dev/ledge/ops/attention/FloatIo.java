@@ -1,6 +1,7 @@
 package dev.ledge.ops.attention;
 
 import dev.ledge.tensor.DType;
+import dev.ledge.tensor.FloatFormats;
 import dev.ledge.tensor.Tensor;
 
 /**
@@ -54,5 +55,14 @@ final class FloatIo {
         }
       }
     }
+  }
+
+  /** {@code v} rounded to the nearest value of float type {@code t} (as storing it would). */
+  static double round(DType t, double v) {
+    return switch (t) {
+      case FLOAT64 -> v;
+      case FLOAT32 -> (float) v;
+      default -> FloatFormats.toFloat(t, FloatFormats.fromFloat(t, (float) v, true));
+    };
   }
 }
