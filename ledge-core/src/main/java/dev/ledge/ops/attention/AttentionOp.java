@@ -236,6 +236,9 @@ final class AttentionOp implements Operator {
     } else {
       hq = cfg.qHeadsAttr();
       hkv = cfg.kvHeadsAttr();
+      if (hq <= 0 || hkv <= 0) {
+        throw ctx.error("3-D inputs need the q_num_heads and kv_num_heads attributes");
+      }
       lq = q.dim(1);
       lkv = k.dim(1);
       if (q.dim(2) % hq != 0 || k.dim(2) % hkv != 0 || v.dim(2) % hkv != 0) {

@@ -148,7 +148,7 @@ final class RoiAlignOp implements Operator {
       // A negative or NaN extent samples nothing (the bins are then 0, as in the reference).
       int gridH = samplingRatio > 0 ? samplingRatio : Math.max((int) Math.ceil(roiH / pooledH), 0);
       int gridW = samplingRatio > 0 ? samplingRatio : Math.max((int) Math.ceil(roiW / pooledW), 0);
-      if ((long) gridH * gridW * pooledH * pooledW > 64L << 20) {
+      if ((long) gridH * gridW * pooledH * pooledW > 1L << 21) {
         throw ctx.error(
             "ROI " + r + " needs " + gridH + "x" + gridW + " samples per bin: too many");
       }
