@@ -36,8 +36,7 @@ final class AttentionOp implements Operator {
       int kvHeadsAttr,
       int outputMode,
       double scale,
-      double softcap,
-      boolean boolMask) {}
+      double softcap) {}
 
   @Override
   public Kernel prepare(OpContext ctx) {
@@ -55,12 +54,9 @@ final class AttentionOp implements Operator {
     if (qType != null && kType != null && qType != kType) {
       throw ctx.error("K has type " + kType + ", expected the type of Q (" + qType + ")");
     }
-    boolean boolMask = false;
     if (ctx.hasInput(3)) {
       DType mt = ctx.inputDType(3);
-      if (mt == DType.BOOL) {
-        boolMask = true;
-      } else if (mt != null && !isFloat(mt)) {
+      if (mt != null && mt != DType.BOOL && !isFloat(mt)) {
         throw ctx.unsupported("attn_mask of type " + mt + " (only bool or a float type)");
       }
     }
@@ -125,8 +121,7 @@ final class AttentionOp implements Operator {
       throw ctx.error("3-D inputs need the q_num_heads and kv_num_heads attributes");
     }
     declareOutputs(ctx, rank, (int) qHeads, (int) kvHeads, qType, vType);
-    Config cfg =
-        new Config(causal, (int) qHeads, (int) kvHeads, (int) mode, scale, softcap, boolMask);
+    Config cfg = new Config(causal, (int) qHeads, (int) kvHeads, (int) mode, scale, softcap);
     return exec -> run(exec, cfg);
   }
 
@@ -336,7 +331,10 @@ final class AttentionOp implements Operator {
                 + "]");
       }
       maskStrides = Shapes.broadcastStrides(ms, target);
-      md = cfg.boolMask() ? null : FloatIo.read(mask);
+      if (mask.dtype() != DType.BOOL && !isFloat(mask.dtype())) {
+        throw ctx.error("attn_mask has type " + mask.dtype() + ", expected bool or a float type");
+      }
+      md = mask.dtype() == DType.BOOL ? null : FloatIo.read(mask);
     }
 
     double scale = Double.isNaN(cfg.scale()) ? 1.0 / Math.sqrt(dk) : cfg.scale();

@@ -31,7 +31,7 @@ final class CausalConvWithStateOp implements Operator {
     ctx.requireInputCount(2, 4);
     DType t = ctx.requireInputType(0, FloatIo.FLOAT_TYPES);
     for (int i = 1; i < 4; i++) {
-      if (ctx.hasInput(i)) {
+      if (i < 2 || ctx.hasInput(i)) {
         DType ti = ctx.requireInputType(i, FloatIo.FLOAT_TYPES);
         if (t != null && ti != null && ti != t) {
           throw ctx.error("input " + i + " has type " + ti + ", expected " + t);

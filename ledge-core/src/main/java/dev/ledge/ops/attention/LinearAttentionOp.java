@@ -32,7 +32,7 @@ final class LinearAttentionOp implements Operator {
     ctx.requireInputCount(3, 7);
     DType t = ctx.requireInputType(0, FloatIo.FLOAT_TYPES);
     for (int i = 1; i < 7; i++) {
-      if (ctx.hasInput(i)) {
+      if (i < 3 || ctx.hasInput(i)) {
         ctx.requireInputType(i, FloatIo.FLOAT_TYPES);
       }
     }

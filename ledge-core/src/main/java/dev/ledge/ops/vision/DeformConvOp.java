@@ -24,7 +24,7 @@ final class DeformConvOp implements Operator {
     ctx.requireInputCount(3, 5);
     DType t = ctx.requireInputType(0, FloatIo.FLOAT_TYPES);
     for (int i = 1; i < 5; i++) {
-      if (ctx.hasInput(i)) {
+      if (i < 3 || ctx.hasInput(i)) {
         DType ti = ctx.requireInputType(i, FloatIo.FLOAT_TYPES);
         if (t != null && ti != null && ti != t) {
           throw ctx.error(

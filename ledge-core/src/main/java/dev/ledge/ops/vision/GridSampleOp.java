@@ -46,8 +46,8 @@ final class GridSampleOp implements Operator {
       throw ctx.error("GridSample exists from opset 16, the model imports opset " + version);
     }
     ctx.requireInputCount(2, 2);
-    DType xType = ctx.inputDType(0);
-    DType gridType = ctx.inputDType(1);
+    DType xType = ctx.requireInputType(0);
+    DType gridType = ctx.requireInputType(1);
     if (xType != null && !xType.isFloatingPoint()) {
       throw ctx.unsupported("X of type " + xType + " (only float16/bfloat16/float32/float64)");
     }

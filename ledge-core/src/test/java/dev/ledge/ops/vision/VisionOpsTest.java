@@ -77,6 +77,25 @@ class VisionOpsTest {
   }
 
   @Test
+  void missingRequiredInputsAreErrors() {
+    ModelDef noX =
+        new ModelBuilder(20)
+            .input("g", DType.FLOAT32, 1, 1, 1, 2)
+            .node("GridSample", List.of("", "g"), List.of("y"))
+            .output("y")
+            .build();
+    assertMessage(() -> Model.of(noX).newSession(), "input 0 is required");
+    ModelDef noW =
+        new ModelBuilder(22)
+            .input("x", DType.FLOAT32, 1, 1, 3, 3)
+            .input("off", DType.FLOAT32, 1, 8, 2, 2)
+            .node("DeformConv", List.of("x", "", "off"), List.of("y"))
+            .output("y")
+            .build();
+    assertMessage(() -> Model.of(noW).newSession(), "input 1 is required");
+  }
+
+  @Test
   void gridSampleRejectsMismatchedGrid() {
     Tensor x = Tensor.allocate(DType.FLOAT32, 2, 1, 2, 2);
     Tensor g = Tensor.allocate(DType.FLOAT32, 1, 3, 3, 2);
