@@ -15,7 +15,9 @@ final class OperatorFamilies {
           new dev.ledge.ops.rnn.RnnOperators(),
           new dev.ledge.ops.sequence.SequenceOperators(),
           new dev.ledge.ops.nn.NnOperators(),
-          new dev.ledge.ops.tensor.TensorOperators());
+          new dev.ledge.ops.tensor.TensorOperators(),
+          new dev.ledge.ops.vision.VisionOperators(),
+          new dev.ledge.ops.attention.AttentionOperators());
 
   private OperatorFamilies() {}
 }
