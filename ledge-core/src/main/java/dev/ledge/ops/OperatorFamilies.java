@@ -7,7 +7,9 @@ final class OperatorFamilies {
   static final List<OperatorFamily> ALL =
       List.of(
           // families, one per line:
-          new dev.ledge.ops.core.CoreOperators(), new dev.ledge.ops.text.TextOperators());
+          new dev.ledge.ops.core.CoreOperators(),
+          new dev.ledge.ops.text.TextOperators(),
+          new dev.ledge.ops.ml.MlOperators());
 
   private OperatorFamilies() {}
 }
