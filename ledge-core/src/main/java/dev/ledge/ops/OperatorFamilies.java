@@ -9,7 +9,8 @@ final class OperatorFamilies {
           // families, one per line:
           new dev.ledge.ops.core.CoreOperators(),
           new dev.ledge.ops.text.TextOperators(),
-          new dev.ledge.ops.ml.MlOperators());
+          new dev.ledge.ops.ml.MlOperators(),
+          new dev.ledge.ops.training.TrainingOperators());
 
   private OperatorFamilies() {}
 }
