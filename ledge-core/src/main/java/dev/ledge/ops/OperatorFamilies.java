@@ -10,7 +10,8 @@ final class OperatorFamilies {
           new dev.ledge.ops.core.CoreOperators(),
           new dev.ledge.ops.text.TextOperators(),
           new dev.ledge.ops.ml.MlOperators(),
-          new dev.ledge.ops.training.TrainingOperators());
+          new dev.ledge.ops.training.TrainingOperators(),
+          new dev.ledge.ops.random.RandomOperators());
 
   private OperatorFamilies() {}
 }
