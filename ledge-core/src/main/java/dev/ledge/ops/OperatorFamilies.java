@@ -11,7 +11,8 @@ final class OperatorFamilies {
           new dev.ledge.ops.text.TextOperators(),
           new dev.ledge.ops.ml.MlOperators(),
           new dev.ledge.ops.training.TrainingOperators(),
-          new dev.ledge.ops.random.RandomOperators());
+          new dev.ledge.ops.random.RandomOperators(),
+          new dev.ledge.ops.image.ImageOperators());
 
   private OperatorFamilies() {}
 }
