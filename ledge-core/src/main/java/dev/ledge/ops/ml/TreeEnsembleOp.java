@@ -60,6 +60,9 @@ final class TreeEnsembleOp implements Operator {
   public Kernel prepare(OpContext ctx) {
     ctx.requireInputCount(1, 1);
     DType t = ctx.requireInputType(0, DType.FLOAT32, DType.FLOAT64, DType.FLOAT16);
+    if (t == null) {
+      throw ctx.unsupported("the input's element type is not known; the attributes must match it");
+    }
     if (t == DType.FLOAT16) {
       throw ctx.unsupported("float16 input: the accumulation precision is not specified");
     }

@@ -42,6 +42,9 @@ final class Re2Regex {
   /** RE2's limit on a repetition count, and on nested repetition counts multiplied. */
   private static final int MAX_REPEAT = 1000;
 
+  /** RE2's limit on the nesting of groups and repetitions. */
+  private static final int MAX_DEPTH = 1000;
+
   /** Above this many NFA instructions the pattern might exceed RE2's default memory budget. */
   private static final int MAX_PROGRAM = 20_000;
 
@@ -351,7 +354,12 @@ final class Re2Regex {
     }
 
     /** Alternatives up to a closing parenthesis (not consumed) or the end. */
+    private int depth;
+
     private Re parseAlt(Flags flags) throws SyntaxError, Unsupported {
+      if (++depth > MAX_DEPTH) {
+        throw new Unsupported("groups nested more than " + MAX_DEPTH + " deep");
+      }
       List<Re> options = new ArrayList<>();
       while (true) {
         options.add(parseConcat(flags));
@@ -361,6 +369,7 @@ final class Re2Regex {
         }
         break;
       }
+      depth--;
       return options.size() == 1 ? options.getFirst() : new Alt(options);
     }
 
@@ -477,12 +486,13 @@ final class Re2Regex {
       int j = i + 1;
       int lo = 0;
       int digits = 0;
-      while (j < p.length() && Character.isDigit(p.charAt(j)) && p.charAt(j) < 0x80) {
+      while (j < p.length() && p.charAt(j) >= '0' && p.charAt(j) <= '9') {
         lo = Math.min(lo * 10 + (p.charAt(j) - '0'), 100_000);
         j++;
         digits++;
       }
-      if (digits == 0 || j >= p.length()) {
+      // RE2 reads no number with a leading zero ({02} is literal text).
+      if (digits == 0 || j >= p.length() || (digits > 1 && p.charAt(i + 1) == '0')) {
         return null;
       }
       int hi;
@@ -495,12 +505,16 @@ final class Re2Regex {
         } else {
           hi = 0;
           int d2 = 0;
+          int hiStart = j;
           while (j < p.length() && p.charAt(j) >= '0' && p.charAt(j) <= '9') {
             hi = Math.min(hi * 10 + (p.charAt(j) - '0'), 100_000);
             j++;
             d2++;
           }
-          if (d2 == 0 || j >= p.length() || p.charAt(j) != '}') {
+          if (d2 == 0
+              || j >= p.length()
+              || p.charAt(j) != '}'
+              || (d2 > 1 && p.charAt(hiStart) == '0')) {
             return null;
           }
         }
@@ -520,18 +534,27 @@ final class Re2Regex {
       i++;
       Flags inner = flags.copy();
       if (lookingAt("?")) {
-        if (lookingAt("?P<") || (lookingAt("?<") && !lookingAt("?<=") && !lookingAt("?<!"))) {
-          i += lookingAt("?P<") ? 3 : 2;
+        if (lookingAt("?<") && !lookingAt("?<=") && !lookingAt("?<!")) {
+          throw new Unsupported(
+              "named groups written (?<name>...) are accepted only by newer RE2 versions");
+        }
+        if (lookingAt("?P<")) {
+          i += 3;
           int close = p.indexOf('>', i);
           if (close < 0) {
             throw new SyntaxError("invalid named capture group at offset " + open);
           }
           String name = p.substring(i, close);
-          if (name.isEmpty() || !name.chars().allMatch(ch -> ch < 0x80 && isWord(ch))) {
+          if (name.chars().anyMatch(ch -> ch >= 0x80)) {
+            throw new Unsupported(
+                "group name '" + name + "': RE2 versions differ on non-ASCII names");
+          }
+          if (name.isEmpty() || !name.chars().allMatch(Re2Regex::isWord)) {
             throw new SyntaxError("invalid named capture group name '" + name + "'");
           }
           if (!names.add(name)) {
-            throw new SyntaxError("duplicate capture group name '" + name + "'");
+            throw new Unsupported(
+                "group name '" + name + "' is used twice: RE2 versions differ on accepting that");
           }
           i = close + 1;
         } else {
@@ -565,7 +588,7 @@ final class Re2Regex {
                 continue;
               }
               case ':', ')' -> {
-                if ((c == ')' && !any) || (negated && !sawFlagAfterMinus)) {
+                if (negated && !sawFlagAfterMinus) {
                   throw new SyntaxError("invalid or unsupported Perl syntax at offset " + open);
                 }
                 if (c == ')') {

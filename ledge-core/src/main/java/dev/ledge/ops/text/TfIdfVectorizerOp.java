@@ -33,10 +33,10 @@ final class TfIdfVectorizerOp implements Operator {
   public Kernel prepare(OpContext ctx) {
     ctx.requireInputCount(1, 1);
     DType t = ctx.requireInputType(0, DType.STRING, DType.INT32, DType.INT64);
-    long minN = ctx.attrInt(ctx.requireAttr("min_gram_length").name(), 0);
-    long maxN = ctx.attrInt(ctx.requireAttr("max_gram_length").name(), 0);
-    long maxSkip = ctx.attrInt(ctx.requireAttr("max_skip_count").name(), 0);
-    String modeName = ctx.attrString(ctx.requireAttr("mode").name(), "");
+    long minN = ctx.attrInt(required(ctx, "min_gram_length"), 0);
+    long maxN = ctx.attrInt(required(ctx, "max_gram_length"), 0);
+    long maxSkip = ctx.attrInt(required(ctx, "max_skip_count"), 0);
+    String modeName = ctx.attrString(required(ctx, "mode"), "");
     Mode mode;
     try {
       mode = Mode.valueOf(modeName);
@@ -54,8 +54,8 @@ final class TfIdfVectorizerOp implements Operator {
     if (maxSkip < 0) {
       throw ctx.error("max_skip_count is " + maxSkip + ", expected >= 0");
     }
-    long[] counts = ctx.attrInts(ctx.requireAttr("ngram_counts").name(), null);
-    long[] indexes = ctx.attrInts(ctx.requireAttr("ngram_indexes").name(), null);
+    long[] counts = ctx.attrInts(required(ctx, "ngram_counts"), null);
+    long[] indexes = ctx.attrInts(required(ctx, "ngram_indexes"), null);
     long[] poolInts = ctx.attrInts("pool_int64s", null);
     List<String> poolStrings = ctx.attrStrings("pool_strings", null);
     if ((poolInts == null) == (poolStrings == null)) {
@@ -192,6 +192,11 @@ final class TfIdfVectorizerOp implements Operator {
             mode,
             weights);
     return plan::execute;
+  }
+
+  /** The name of a required attribute, after checking it is present. */
+  private static String required(OpContext ctx, String name) {
+    return ctx.requireAttr(name).name();
   }
 
   /** Everything the kernel needs; immutable after prepare. */

@@ -32,7 +32,9 @@ class Re2RegexTest {
         "a{~a{~true",
         "(a|b)*c~ababc~true",
         "(?:ab)+~ababab~true",
-        "(?P<x>a)(?<y>b)~ab~true",
+        "(?P<x>a)(?P<y>b)~ab~true",
+        "a{02}~a{02}~true",
+        "(?)a~a~true",
         "[a-c]+~abcab~true",
         "[^a-c]+~xyz~true",
         "[^a-c]+~xaz~false",
@@ -77,7 +79,7 @@ class Re2RegexTest {
       value = {
         "a**", "a*+", "*a", "(*)", "a{1001}", "a{3,2}", "((a{100}){11})", "(a", "a)", "[a",
         "[z-a]", "\\1", "\\8", "\\k", "\\Z", "(?=a)", "(?!a)", "(?<=a)", "(?P=x)", "(?#c)",
-        "(?)", "(?s-)", "(?P<a>x)(?P<a>y)", "[[:foo:]]", "\\x4", "\\x{110000}", "a\\",
+        "(?-)", "(?s-)", "(?P<>x)", "(?P<a-b>x)", "[[:foo:]]", "\\x4", "\\x{110000}", "a\\",
       })
   void rejectsInvalidRe2(String pattern) {
     assertThrows(Re2Regex.SyntaxError.class, () -> Re2Regex.compile(pattern), pattern);
@@ -86,7 +88,18 @@ class Re2RegexTest {
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
-      value = {"(?i)a", "(?i:a)", "\\pL", "\\p{Greek}", "[\\PL]", "\\C", "a\\E"})
+      value = {
+        "(?i)a",
+        "(?i:a)",
+        "(?<n>a)",
+        "(?P<a>x)(?P<a>y)",
+        "(?P<é>x)",
+        "\\pL",
+        "\\p{Greek}",
+        "[\\PL]",
+        "\\C",
+        "a\\E"
+      })
   void reportsUnsupportedFeatures(String pattern) {
     assertThrows(Re2Regex.Unsupported.class, () -> Re2Regex.compile(pattern), pattern);
   }
@@ -117,6 +130,14 @@ class Re2RegexTest {
     Re2Regex re = Re2Regex.compile("(a*)*(a|b)*(a+)+c");
     String s = "a".repeat(20_000);
     assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertFalse(re.fullMatch(s)));
+  }
+
+  @Test
+  void deepNestingIsRefusedWithoutOverflowingTheStack() throws Exception {
+    assertTrue(matches("(".repeat(900) + "a" + ")".repeat(900), "a"));
+    assertThrows(
+        Re2Regex.Unsupported.class,
+        () -> Re2Regex.compile("(".repeat(100_000) + "a" + ")".repeat(100_000)));
   }
 
   @Test
