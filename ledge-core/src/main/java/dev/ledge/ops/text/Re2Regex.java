@@ -42,8 +42,11 @@ final class Re2Regex {
   /** RE2's limit on a repetition count, and on nested repetition counts multiplied. */
   private static final int MAX_REPEAT = 1000;
 
-  /** RE2's limit on the nesting of groups and repetitions. */
-  private static final int MAX_DEPTH = 1000;
+  /**
+   * Deepest group nesting accepted (RE2 allows 1000); parsing and compiling recurse per level, so
+   * the limit keeps deep patterns from overflowing small thread stacks.
+   */
+  private static final int MAX_DEPTH = 100;
 
   /** Above this many NFA instructions the pattern might exceed RE2's default memory budget. */
   private static final int MAX_PROGRAM = 20_000;
