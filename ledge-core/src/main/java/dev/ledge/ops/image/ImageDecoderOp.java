@@ -64,8 +64,12 @@ final class ImageDecoderOp implements Operator {
     byte[] data = new byte[x.size()];
     System.arraycopy(x.bytes(), x.offset(), data, 0, data.length);
     DecodedImage img;
+    // The decoders hold about three copies of the pixels (their raster, ours, the output).
+    long maxPixels = Math.min(Shapes.MAX_ELEMENTS / 3, Runtime.getRuntime().maxMemory() / 16);
     try {
-      img = decode(data, Shapes.MAX_ELEMENTS / 3);
+      img = decode(data, maxPixels);
+    } catch (ImageTooLargeException e) {
+      throw ctx.error(e.getMessage() + "; raise -Xmx to decode it");
     } catch (UnsupportedImageException e) {
       throw new UnsupportedOpException(where + ": " + e.getMessage());
     }
@@ -116,7 +120,7 @@ final class ImageDecoderOp implements Operator {
       return clean == null ? null : JdkImageReader.decode(clean, "jpeg", maxPixels);
     }
     if (startsWith(d, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
-      return JdkImageReader.decode(d, "png", maxPixels);
+      return pngTooSmall(d) ? null : JdkImageReader.decode(d, "png", maxPixels);
     }
     if (BmpChecks.matches(d)) {
       return BmpChecks.check(d) ? JdkImageReader.decode(d, "bmp", maxPixels) : null;
@@ -141,6 +145,37 @@ final class ImageDecoderOp implements Operator {
           "JPEG 2000 images are not supported (no decoder in the JDK)");
     }
     return null;
+  }
+
+  /**
+   * True if a PNG's data cannot hold the pixels its header declares: deflate expands at most 1032
+   * times, so such a file is truncated or corrupt (and is rejected before a huge raster is
+   * allocated for it).
+   */
+  static boolean pngTooSmall(byte[] d) {
+    if (d.length < 26) {
+      return true;
+    }
+    long w = be32(d, 16);
+    long h = be32(d, 20);
+    int depth = d[24] & 0xFF;
+    int samples =
+        switch (d[25]) {
+          case 0, 3 -> 1;
+          case 2 -> 3;
+          case 4 -> 2;
+          case 6 -> 4;
+          default -> 1;
+        };
+    double pixelBytes = (double) w * h * samples * depth / 8;
+    return pixelBytes > 1032.0 * d.length + 1024;
+  }
+
+  private static long be32(byte[] d, int p) {
+    return ((long) (d[p] & 0xFF) << 24)
+        | (d[p + 1] & 0xFF) << 16
+        | (d[p + 2] & 0xFF) << 8
+        | (d[p + 3] & 0xFF);
   }
 
   private static boolean startsWith(byte[] d, int... sig) {

@@ -40,8 +40,7 @@ final class JdkImageReader {
         return null;
       }
       if (w * h > maxPixels) {
-        throw new UnsupportedImageException(
-            "the image has " + w + " x " + h + " pixels, more than the limit of " + maxPixels);
+        throw new ImageTooLargeException(w, h, maxPixels);
       }
       TiffChecks.check(reader, format);
       BufferedImage img = reader.read(0);

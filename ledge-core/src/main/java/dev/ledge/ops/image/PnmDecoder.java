@@ -32,8 +32,7 @@ final class PnmDecoder {
       return null;
     }
     if (w * h > maxPixels) {
-      throw new UnsupportedImageException(
-          "the image has " + w + " x " + h + " pixels, more than the limit of " + maxPixels);
+      throw new ImageTooLargeException(w, h, maxPixels);
     }
     boolean bitmap = kind == 1 || kind == 4;
     long max = bitmap ? 1 : header();

@@ -1,7 +1,7 @@
 package dev.ledge.ops.image;
 
 /** A well-formed image of a kind Ledge does not decode exactly (checked by the decoders). */
-final class UnsupportedImageException extends Exception {
+class UnsupportedImageException extends Exception {
   private static final long serialVersionUID = 1L;
 
   UnsupportedImageException(String message) {
