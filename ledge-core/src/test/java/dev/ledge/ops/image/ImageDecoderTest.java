@@ -81,6 +81,40 @@ class ImageDecoderTest {
     assertArrayEquals(new int[] {0, 0, 1}, decode(ascii("P6 4 4 255 abc"), "Grayscale").shape());
     byte[] badPng = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0};
     assertArrayEquals(new int[] {0, 0, 3}, decode(badPng, "RGB").shape());
+    // A PNG header declaring 100000 x 100000 RGB pixels in a few bytes: corrupt, not allocated.
+    byte[] huge = {
+      (byte) 0x89,
+      'P',
+      'N',
+      'G',
+      0x0D,
+      0x0A,
+      0x1A,
+      0x0A,
+      0,
+      0,
+      0,
+      13,
+      'I',
+      'H',
+      'D',
+      'R',
+      0,
+      1,
+      (byte) 0x86,
+      (byte) 0xA0,
+      0,
+      1,
+      (byte) 0x86,
+      (byte) 0xA0,
+      8,
+      2,
+      0,
+      0,
+      0
+    };
+    assertTrue(ImageDecoderOp.pngTooSmall(huge));
+    assertArrayEquals(new int[] {0, 0, 3}, decode(huge, "RGB").shape());
     byte[] badJpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 2, 1};
     assertArrayEquals(new int[] {0, 0, 3}, decode(badJpeg, "RGB").shape());
   }
