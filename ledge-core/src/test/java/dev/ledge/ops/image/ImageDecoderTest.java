@@ -8,6 +8,7 @@ import dev.ledge.LedgeException;
 import dev.ledge.ops.UnsupportedOpException;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.testing.NodeRunner;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ class ImageDecoderTest {
   }
 
   private static Tensor decode(byte[] data, String format) {
-    return OpRunner.op("ImageDecoder")
+    return NodeRunner.op("ImageDecoder")
         .opset(20)
         .attr("pixel_format", format)
         .input(bytes(data))
@@ -193,7 +194,7 @@ class ImageDecoderTest {
         assertThrows(
             LedgeException.class,
             () ->
-                OpRunner.op("ImageDecoder")
+                NodeRunner.op("ImageDecoder")
                     .opset(20)
                     .input(Tensor.wrap(DType.UINT8, new byte[4], 0, 2, 2))
                     .run1());

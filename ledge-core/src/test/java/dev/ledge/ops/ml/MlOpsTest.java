@@ -1,7 +1,7 @@
 package dev.ledge.ops.ml;
 
-import static dev.ledge.ops.ml.OpRunner.strings;
-import static dev.ledge.ops.ml.OpRunner.values;
+import static dev.ledge.testing.NodeRunner.strings;
+import static dev.ledge.testing.NodeRunner.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,13 +10,14 @@ import dev.ledge.LedgeException;
 import dev.ledge.ops.UnsupportedOpException;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.testing.NodeRunner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 class MlOpsTest {
-  private static OpRunner ml(String op, long version) {
-    return OpRunner.op(op).domain("ai.onnx.ml", version);
+  private static NodeRunner ml(String op, long version) {
+    return NodeRunner.op(op).domain("ai.onnx.ml", version);
   }
 
   private static void assertError(Executable e, String... parts) {
@@ -144,7 +145,7 @@ class MlOpsTest {
   // ---- TreeEnsemble ----
 
   /** One tree: node 0 (x0 <= 1) -> leaf 0 / node 1; node 1 (x0 < 5, NaN true) -> leaf 1 / 2. */
-  private static OpRunner tree(Tensor x) {
+  private static NodeRunner tree(Tensor x) {
     return ml("TreeEnsemble", 5)
         .input(x)
         .attr("n_targets", 2L)
@@ -193,7 +194,7 @@ class MlOpsTest {
   @Test
   void treeEnsembleAveragesAndTakesMaximaWhenEveryTargetIsReached() {
     // Two single-target trees: tree 0 is node 0 as above (targets all 0), tree 1 a leaf at node 1.
-    OpRunner r =
+    NodeRunner r =
         ml("TreeEnsemble", 5)
             .input(Tensor.wrap(new double[] {0, 3}, 2, 1))
             .attr("n_targets", 1L)

@@ -1,6 +1,6 @@
 package dev.ledge.ops.random;
 
-import static dev.ledge.ops.random.OpRunner.op;
+import static dev.ledge.testing.NodeRunner.op;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ledge.LedgeException;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.testing.NodeRunner;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -22,7 +23,7 @@ class RandomOpsTest {
     }
   }
 
-  private static OpRunner uniform(float seed) {
+  private static NodeRunner uniform(float seed) {
     return op("RandomUniform")
         .attr("shape", new long[] {1000})
         .attr("low", -2f)

@@ -1,8 +1,8 @@
 package dev.ledge.ops.text;
 
-import static dev.ledge.ops.text.OpRunner.op;
-import static dev.ledge.ops.text.OpRunner.strings;
-import static dev.ledge.ops.text.OpRunner.values;
+import static dev.ledge.testing.NodeRunner.op;
+import static dev.ledge.testing.NodeRunner.strings;
+import static dev.ledge.testing.NodeRunner.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ledge.LedgeException;
 import dev.ledge.ops.UnsupportedOpException;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.testing.NodeRunner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -24,7 +25,7 @@ class TextOpsTest {
 
   // ---- StringNormalizer ----
 
-  private static OpRunner normalizer(Tensor x) {
+  private static NodeRunner normalizer(Tensor x) {
     return op("StringNormalizer").opset(10).input(x);
   }
 
@@ -153,7 +154,7 @@ class TextOpsTest {
 
   // ---- TfIdfVectorizer ----
 
-  private static OpRunner tfidf(Tensor x, String mode) {
+  private static NodeRunner tfidf(Tensor x, String mode) {
     return op("TfIdfVectorizer")
         .opset(9)
         .input(x)

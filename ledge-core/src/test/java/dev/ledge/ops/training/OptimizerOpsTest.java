@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ledge.LedgeException;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.testing.NodeRunner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.function.Executable;
 class OptimizerOpsTest {
   private static final String DOMAIN = "ai.onnx.preview.training";
 
-  private static OpRunner op(String name) {
-    return OpRunner.op(name).domain(DOMAIN, 1);
+  private static NodeRunner op(String name) {
+    return NodeRunner.op(name).domain(DOMAIN, 1);
   }
 
   private static void assertError(Executable e, String... parts) {

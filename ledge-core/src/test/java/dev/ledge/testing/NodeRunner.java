@@ -1,4 +1,4 @@
-package dev.ledge.ops.training;
+package dev.ledge.testing;
 
 import dev.ledge.graph.Attribute;
 import dev.ledge.graph.Graph;
@@ -16,8 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs one node on given tensors (test helper). */
-final class OpRunner {
+/** Runs one node on given tensors: builds a one-node model, prepares it and runs it once. */
+public final class NodeRunner {
   private final String op;
   private String domain = "";
   private long opset = 21;
@@ -25,26 +25,30 @@ final class OpRunner {
   private final List<Tensor> inputs = new ArrayList<>();
   private int outputs = 1;
 
-  private OpRunner(String op) {
+  private NodeRunner(String op) {
     this.op = op;
   }
 
-  static OpRunner op(String op) {
-    return new OpRunner(op);
+  /** A runner for one node of the given op type (default domain, opset 21). */
+  public static NodeRunner op(String op) {
+    return new NodeRunner(op);
   }
 
-  OpRunner domain(String d, long version) {
+  /** Puts the node in another domain, imported at the given version. */
+  public NodeRunner domain(String d, long version) {
     domain = d;
     opset = version;
     return this;
   }
 
-  OpRunner opset(long version) {
+  /** The imported version of the node's domain. */
+  public NodeRunner opset(long version) {
     opset = version;
     return this;
   }
 
-  OpRunner attr(String name, Object v) {
+  /** An attribute: Long/Integer, Float, String, long[], float[], Tensor or a List of strings. */
+  public NodeRunner attr(String name, Object v) {
     attrs.put(
         name,
         switch (v) {
@@ -62,17 +66,19 @@ final class OpRunner {
   }
 
   /** Adds an input; null for an omitted optional input. */
-  OpRunner input(Tensor t) {
+  public NodeRunner input(Tensor t) {
     inputs.add(t);
     return this;
   }
 
-  OpRunner outputs(int n) {
+  /** The number of node outputs (default 1). */
+  public NodeRunner outputs(int n) {
     outputs = n;
     return this;
   }
 
-  ModelDef model() {
+  /** The one-node model. */
+  public ModelDef model() {
     Graph g = new Graph("test");
     List<String> in = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
@@ -98,7 +104,7 @@ final class OpRunner {
   }
 
   /** Prepares and runs the node once; returns its outputs in order. */
-  List<Tensor> run() {
+  public List<Tensor> run() {
     Map<String, Tensor> feed = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       if (inputs.get(i) != null) {
@@ -115,19 +121,23 @@ final class OpRunner {
     }
   }
 
-  Tensor run1() {
+  /** Runs and returns the first output. */
+  public Tensor run1() {
     return run().getFirst();
   }
 
-  static Tensor strings(int[] shape, String... values) {
+  /** A string tensor of the given shape. */
+  public static Tensor strings(int[] shape, String... values) {
     return Tensor.wrap(DType.STRING, values.clone(), 0, shape);
   }
 
-  static Tensor strings(String... values) {
+  /** A 1-D string tensor. */
+  public static Tensor strings(String... values) {
     return strings(new int[] {values.length}, values);
   }
 
-  static String[] values(Tensor t) {
+  /** The elements of a string tensor. */
+  public static String[] values(Tensor t) {
     String[] r = new String[t.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = t.getString(i);
