@@ -96,6 +96,39 @@ public final class ModelDef {
     return metadata;
   }
 
+  /**
+   * A deep copy that a pass may rewrite without touching this model: graphs and nodes are copied
+   * (see {@link Graph#deepCopy()}), tensors are shared.
+   */
+  public ModelDef deepCopy() {
+    ModelDef m = new ModelDef(graph == null ? null : graph.deepCopy());
+    m.irVersion = irVersion;
+    m.opsetImports.putAll(opsetImports);
+    m.producerName = producerName;
+    m.producerVersion = producerVersion;
+    m.domain = domain;
+    m.modelVersion = modelVersion;
+    m.docString = docString;
+    m.metadata.putAll(metadata);
+    for (FunctionDef f : functions) {
+      List<Node> body = new ArrayList<>();
+      for (Node n : f.nodes()) {
+        body.add(n.deepCopy());
+      }
+      m.functions.add(
+          new FunctionDef(
+              f.domain(),
+              f.name(),
+              f.inputs(),
+              f.outputs(),
+              f.attributes(),
+              f.defaults(),
+              body,
+              f.opsetImports()));
+    }
+    return m;
+  }
+
   /** Model-local functions (mutable). */
   public List<FunctionDef> functions() {
     return functions;
