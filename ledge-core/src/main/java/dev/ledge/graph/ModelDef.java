@@ -33,6 +33,15 @@ public final class ModelDef {
     irVersion = v;
   }
 
+  /**
+   * True if a graph input that has an initializer is a default callers may override (IR version 4
+   * and later). Before IR version 4 every initializer had to be listed as a graph input, so there
+   * the listing says nothing and initializers are constants (as ONNX Runtime treats them).
+   */
+  public boolean initializersOverridable() {
+    return irVersion >= 4;
+  }
+
   /** Operator set versions by domain ("" is the default ONNX domain). Mutable. */
   public Map<String, Long> opsetImports() {
     return opsetImports;
