@@ -10,6 +10,7 @@ import dev.ledge.runtime.Session;
 import dev.ledge.runtime.SessionOptions;
 import dev.ledge.tensor.Tensor;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,21 +49,35 @@ public final class ConstantFolding extends GraphRewrite {
     if (order == null) {
       return false;
     }
-    boolean changed = false;
+    // Folds of this sweep: later nodes may read them. The graph is edited once at the end, so
+    // the scope's index stays valid during the sweep (no rebuild per folded node).
+    Map<String, Tensor> folded = new HashMap<>();
+    Set<Node> removed = new HashSet<>();
     for (Node n : order) {
-      if (foldable(scope, n) && fold(scope, n)) {
-        changed = true;
+      if (foldable(scope, folded, n) && fold(scope, folded, n)) {
+        removed.add(n);
       }
     }
-    return changed;
+    if (removed.isEmpty()) {
+      return false;
+    }
+    scope.graph().nodes().removeIf(removed::contains);
+    scope.graph().initializers().putAll(folded);
+    scope.refresh();
+    return true;
   }
 
-  private static boolean foldable(GraphScope scope, Node n) {
+  private static Tensor constant(GraphScope scope, Map<String, Tensor> folded, String name) {
+    Tensor t = folded.get(name);
+    return t != null ? t : scope.constant(name);
+  }
+
+  private static boolean foldable(GraphScope scope, Map<String, Tensor> folded, Node n) {
     if (!n.domain().isEmpty() || RANDOM.contains(n.opType()) || Graphs.hasSubgraphs(n)) {
       return false;
     }
     for (String in : n.inputs()) {
-      if (!in.isEmpty() && scope.constant(in) == null) {
+      if (!in.isEmpty() && constant(scope, folded, in) == null) {
         return false;
       }
     }
@@ -92,10 +107,10 @@ public final class ConstantFolding extends GraphRewrite {
     return bytes > scope.context().maxFoldBytes();
   }
 
-  private static boolean fold(GraphScope scope, Node n) {
+  private static boolean fold(GraphScope scope, Map<String, Tensor> folded, Node n) {
     Map<String, Object> results;
     try {
-      results = run(scope, n);
+      results = run(scope, folded, n);
     } catch (LedgeException e) {
       LOG.debug("not folding {}: {}", n.describe(), e.getMessage());
       return false;
@@ -109,22 +124,16 @@ public final class ConstantFolding extends GraphRewrite {
       }
       tensors.put(e.getKey(), t);
     }
-    scope.remove(n);
-    for (String out : n.outputs()) {
-      if (!out.isEmpty()) {
-        scope.graph().initializers().put(out, tensors.get(out));
-      }
-    }
-    scope.refresh();
+    folded.putAll(tensors);
     return true;
   }
 
   /** Runs one node over its constant inputs in a model of its own. */
-  private static Map<String, Object> run(GraphScope scope, Node n) {
+  private static Map<String, Object> run(GraphScope scope, Map<String, Tensor> folded, Node n) {
     Graph g = new Graph("fold");
     for (String in : n.inputs()) {
       if (!in.isEmpty()) {
-        g.initializers().put(in, scope.constant(in));
+        g.initializers().put(in, constant(scope, folded, in));
       }
     }
     g.nodes().add(n.copy());

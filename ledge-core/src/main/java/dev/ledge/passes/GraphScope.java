@@ -146,14 +146,17 @@ public final class GraphScope {
 
   /**
    * The value of {@code name} if it is a constant: an initializer of this graph or an enclosing one
-   * that is not also a graph input (such inputs are defaults a caller may override). Else null.
+   * that is not also a graph input (such inputs are defaults a caller may override; but see {@link
+   * dev.ledge.graph.ModelDef#initializersOverridable()} for the main graph of IR < 4 models). Else
+   * null.
    */
   public Tensor constant(String name) {
     if (name == null || name.isEmpty()) {
       return null;
     }
     index();
-    if (inputs.contains(name) || producers.containsKey(name)) {
+    boolean inputsOverride = parent != null || context.model().initializersOverridable();
+    if ((inputs.contains(name) && inputsOverride) || producers.containsKey(name)) {
       return null;
     }
     Tensor t = graph.initializers().get(name);
@@ -227,8 +230,7 @@ public final class GraphScope {
   /** Adds a constant under a fresh name based on {@code base}; returns the name. */
   public String addInitializer(String base, Tensor value) {
     String name = context.freshName(base);
-    graph.initializers().put(name, value);
-    refresh();
+    graph.initializers().put(name, value); // a fresh name: the index stays valid
     return name;
   }
 
