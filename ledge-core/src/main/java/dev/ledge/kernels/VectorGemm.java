@@ -147,17 +147,25 @@ public final class VectorGemm {
       ai += MR;
       bi += NR;
     }
-    addTo(c, ci, c00, c01);
-    addTo(c, ci + ldc, c10, c11);
-    addTo(c, ci + 2 * ldc, c20, c21);
-    addTo(c, ci + 3 * ldc, c30, c31);
-    addTo(c, ci + 4 * ldc, c40, c41);
-    addTo(c, ci + 5 * ldc, c50, c51);
-  }
-
-  private static void addTo(float[] c, int at, FloatVector v0, FloatVector v1) {
-    FloatVector.fromArray(S, c, at).add(v0).intoArray(c, at);
-    FloatVector.fromArray(S, c, at + L).add(v1).intoArray(c, at + L);
+    // Written out (not a helper taking vectors): passing vectors to a call that C2 does not
+    // inline forces them into heap objects and can take the whole kernel off the intrinsic path.
+    FloatVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c10).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c11).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c20).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c21).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c30).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c31).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c40).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c41).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c50).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c51).intoArray(c, ci + L);
   }
 
   /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, row by row, zero-padded. */

@@ -34,33 +34,9 @@ public final class Model {
   /** Plans of the graph as written (no passes), for type inference: with and without folding. */
   private final Map<Boolean, Plan> typePlans = new ConcurrentHashMap<>();
 
-  /** What the planner compiles: {@link #def}, minus initializer inputs of IR < 4 models. */
-  private final ModelDef runnable;
-
   private Model(ModelDef def, OperatorRegistry registry) {
     this.def = def;
     this.registry = registry;
-    this.runnable = runnable(def);
-  }
-
-  /**
-   * Before IR version 4 every initializer had to be listed among the graph inputs, so the listing
-   * does not make it an input: such initializers are constants (they fold, and callers cannot feed
-   * them), as in ONNX Runtime. Plans of those models are made from a copy without these inputs.
-   */
-  private static ModelDef runnable(ModelDef def) {
-    if (def.initializersOverridable() || def.graph() == null) {
-      return def;
-    }
-    boolean any =
-        def.graph().inputs().stream()
-            .anyMatch(v -> def.graph().initializers().containsKey(v.name()));
-    if (!any) {
-      return def;
-    }
-    ModelDef copy = def.deepCopy();
-    copy.graph().inputs().removeIf(v -> copy.graph().initializers().containsKey(v.name()));
-    return copy;
   }
 
   /** Reads an ONNX file (external data is resolved in the file's directory). */
@@ -124,7 +100,7 @@ public final class Model {
             foldConstants,
             fold ->
                 compile(
-                    runnable,
+                    def,
                     SessionOptions.defaults()
                         .optimizationLevel(
                             fold
@@ -139,13 +115,12 @@ public final class Model {
 
   /**
    * A copy of the IR that sessions of {@code level} run: the model as loaded, rewritten by the
-   * level's graph passes (for inspection; sessions make their own). For IR < 4 models, initializers
-   * listed as graph inputs are not inputs in it (see {@link #inputs()}).
+   * level's graph passes (for inspection; sessions make their own).
    */
   public ModelDef optimizedDefinition(SessionOptions.OptimizationLevel level) {
     return level == SessionOptions.OptimizationLevel.NONE
-        ? runnable.deepCopy()
-        : GraphOptimizer.forLevel(level).optimize(runnable);
+        ? def.deepCopy()
+        : GraphOptimizer.forLevel(level).optimize(def);
   }
 
   /** The graph sessions of this level run: the model's IR optimized by the level's passes. */
@@ -153,14 +128,16 @@ public final class Model {
     checkOpset();
     ModelDef optimized =
         options.optimizationLevel() == SessionOptions.OptimizationLevel.NONE
-            ? runnable
-            : GraphOptimizer.forLevel(options.optimizationLevel()).optimize(runnable);
+            ? def
+            : GraphOptimizer.forLevel(options.optimizationLevel()).optimize(def);
     return compile(optimized, options);
   }
 
   private Plan compile(ModelDef model, SessionOptions options) {
     checkOpset();
-    return new Planner(registry, model.opsetImports(), options, null).plan(model.graph(), null);
+    return new Planner(
+            registry, model.opsetImports(), options, null, model.initializersOverridable())
+        .plan(model.graph(), null);
   }
 
   private void checkOpset() {

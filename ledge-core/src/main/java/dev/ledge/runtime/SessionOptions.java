@@ -28,6 +28,7 @@ public final class SessionOptions {
   }
 
   private int threads = 1;
+  private boolean profile;
   private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
 
   public static SessionOptions defaults() {
@@ -47,6 +48,16 @@ public final class SessionOptions {
     return threads;
   }
 
+  /** Collect time and allocation per operator type (see {@link Session#profile()}). */
+  public SessionOptions profile(boolean on) {
+    profile = on;
+    return this;
+  }
+
+  public boolean profile() {
+    return profile;
+  }
+
   /** How much the graph is rewritten before running (default {@link OptimizationLevel#ALL}). */
   public SessionOptions optimizationLevel(OptimizationLevel level) {
     optimizationLevel = java.util.Objects.requireNonNull(level, "level");
@@ -58,6 +69,9 @@ public final class SessionOptions {
   }
 
   SessionOptions copy() {
-    return new SessionOptions().threads(threads).optimizationLevel(optimizationLevel);
+    return new SessionOptions()
+        .threads(threads)
+        .optimizationLevel(optimizationLevel)
+        .profile(profile);
   }
 }

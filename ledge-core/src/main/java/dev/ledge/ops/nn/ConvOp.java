@@ -2,8 +2,10 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.kernels.ReferenceIm2col;
+import dev.ledge.kernels.Scratch;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
@@ -204,7 +206,7 @@ final class ConvOp implements Operator {
     if (outSize == 0) {
       return;
     }
-    float[] col = direct ? null : new float[ck * tileRows * g.outW];
+    float[] col = direct ? null : Scratch.floats(Scratch.Slot.COLUMNS, ck * tileRows * g.outW);
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;
@@ -218,7 +220,7 @@ final class ConvOp implements Operator {
           beta = 1f;
         }
         if (direct) {
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
               false, false, mg, outSize, cg, 1f, w, wo, ck, x, xo, inSize, beta, y, yo, outSize);
           continue;
         }
@@ -226,7 +228,7 @@ final class ConvOp implements Operator {
           int rc = Math.min(tileRows, rows - r0);
           int cols = rc * g.outW;
           ReferenceIm2col.im2col(x, xo, cg, g, r0, rc, col, 0);
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
               false,
               false,
               mg,

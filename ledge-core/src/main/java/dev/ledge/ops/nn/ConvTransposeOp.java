@@ -3,6 +3,7 @@ package dev.ledge.ops.nn;
 import dev.ledge.LedgeException;
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.kernels.ReferenceIm2col;
 import dev.ledge.kernels.SlidingWindow;
@@ -284,7 +285,7 @@ final class ConvTransposeOp implements Operator {
         for (int r0 = 0; r0 < rows; r0 += tileRows) {
           int rc = Math.min(tileRows, rows - r0);
           int cols = rc * g.outW;
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
               true,
               false,
               ck,

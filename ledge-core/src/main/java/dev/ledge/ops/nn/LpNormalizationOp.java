@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * LpNormalization (opsets 1, 22): divides each vector along {@code axis} by its L1 (sum of absolute
- * values) or L2 norm. A zero vector divides by zero (NaN), as in the ONNX reference.
+ * values) or L2 norm. A zero vector stays zero, as the conformance data
+ * (test_l2normalization_axis_0) and ONNX Runtime have it.
  */
 final class LpNormalizationOp implements Operator {
   @Override
@@ -55,6 +56,9 @@ final class LpNormalizationOp implements Operator {
           norm += l1 ? Math.abs(v) : v * v;
         }
         norm = l1 ? norm : Math.sqrt(norm);
+        if (norm == 0) {
+          continue; // all elements are zero: the result is the zero vector
+        }
         for (int i = 0; i < len; i++) {
           xa[base + i * stride] /= norm;
         }
