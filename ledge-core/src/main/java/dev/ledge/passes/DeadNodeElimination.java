@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Removes nodes none of whose outputs is a graph output or read by a live node (subgraph reads
  * count as reads), then initializers nothing reads (unless they are graph inputs: those are
- * defaults a caller may override) and value_info entries of names that no longer exist.
+ * defaults a caller may override; before IR version 4, where every initializer had to be listed as
+ * an input, unread ones go from the inputs too) and value_info entries of names that no longer
+ * exist.
  */
 public final class DeadNodeElimination extends GraphRewrite {
   @Override
@@ -43,6 +45,12 @@ public final class DeadNodeElimination extends GraphRewrite {
     boolean changed = !dead.isEmpty();
     g.nodes().removeIf(dead::contains);
 
+    if (!scope.context().model().initializersOverridable()) {
+      // IR < 4: initializers had to be listed as inputs; the listing is no interface to keep.
+      changed |=
+          g.inputs()
+              .removeIf(v -> !needed.contains(v.name()) && g.initializers().containsKey(v.name()));
+    }
     Set<String> inputs = new HashSet<>();
     for (ValueInfo v : g.inputs()) {
       inputs.add(v.name());

@@ -95,6 +95,11 @@ public final class GraphOptimizer {
     for (GraphPass p : passes) {
       changes.put(p.name(), 0);
     }
+    if (model.graph() == null || !wellFormed(model.graph())) {
+      // Cycles or names produced twice: rewriting could turn one error into another; the
+      // planner reports the original.
+      return new Report(0, true, changes);
+    }
     int round = 0;
     boolean changed = true;
     while (changed && round < maxRounds) {
@@ -111,6 +116,20 @@ public final class GraphOptimizer {
       context.invalidateTypes();
     }
     return new Report(round, !changed, changes);
+  }
+
+  private static boolean wellFormed(dev.ledge.graph.Graph g) {
+    if (Graphs.topologicalOrder(g) == null) {
+      return false;
+    }
+    for (dev.ledge.graph.Node n : g.nodes()) {
+      for (dev.ledge.graph.Graph sub : Graphs.subgraphs(n)) {
+        if (!wellFormed(sub)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

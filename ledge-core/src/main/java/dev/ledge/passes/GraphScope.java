@@ -146,16 +146,15 @@ public final class GraphScope {
 
   /**
    * The value of {@code name} if it is a constant: an initializer of this graph or an enclosing one
-   * that is not also a graph input (such inputs are defaults a caller may override; but see {@link
-   * dev.ledge.graph.ModelDef#initializersOverridable()} for the main graph of IR < 4 models). Else
-   * null.
+   * that is not also a graph input (such inputs are defaults a caller may override, except in IR <
+   * 4 models: see {@link dev.ledge.graph.ModelDef#initializersOverridable()}). Else null.
    */
   public Tensor constant(String name) {
     if (name == null || name.isEmpty()) {
       return null;
     }
     index();
-    boolean inputsOverride = parent != null || context.model().initializersOverridable();
+    boolean inputsOverride = context.model().initializersOverridable();
     if ((inputs.contains(name) && inputsOverride) || producers.containsKey(name)) {
       return null;
     }

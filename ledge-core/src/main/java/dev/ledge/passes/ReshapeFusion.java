@@ -33,6 +33,9 @@ public final class ReshapeFusion extends GraphRewrite {
         continue;
       }
       String r = outer.input(0);
+      if (r.isEmpty() || outer.input(1).equals(r)) {
+        continue;
+      }
       Node inner = scope.producer(r);
       if (inner == null
           || !RELABELS.contains(inner.opType())

@@ -158,7 +158,10 @@ class GraphOptimizerTest {
     def.setIrVersion(3);
     Model model = Model.of(def);
     assertEquals(List.of("x"), model.inputs().stream().map(v -> v.name()).toList());
-    assertEquals(List.of("Add"), ops(model.optimizedDefinition(OptimizationLevel.BASIC).graph()));
+    ModelDef basic = model.optimizedDefinition(OptimizationLevel.BASIC);
+    assertEquals(List.of("Add"), ops(basic.graph()));
+    assertEquals(List.of("x"), basic.graph().inputs().stream().map(v -> v.name()).toList());
+    assertEquals(List.of("nw"), List.copyOf(basic.graph().initializers().keySet()));
     for (OptimizationLevel level : OptimizationLevel.values()) {
       try (Session s = model.newSession(SessionOptions.defaults().optimizationLevel(level))) {
         assertArrayEquals(
@@ -191,6 +194,18 @@ class GraphOptimizerTest {
     ModelDef copy = GraphOptimizer.forLevel(OptimizationLevel.ALL).optimize(cycle);
     assertEquals(List.of("Add", "Relu"), ops(copy.graph()));
     GraphException e = assertThrows(GraphException.class, () -> Model.of(cycle).newSession());
+    assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+    // Identity elimination would turn this cycle into a node reading its own output.
+    ModelDef identities =
+        new ModelBuilder()
+            .input("x", DType.FLOAT32, 1)
+            .node("Identity", "b", "a")
+            .node("Identity", "a", "b")
+            .output("b")
+            .build();
+    assertEquals(
+        0, GraphOptimizer.forLevel(OptimizationLevel.ALL).optimizeInPlace(identities).rounds());
+    e = assertThrows(GraphException.class, () -> Model.of(identities).newSession());
     assertTrue(e.getMessage().contains("cycle"), e.getMessage());
   }
 }
