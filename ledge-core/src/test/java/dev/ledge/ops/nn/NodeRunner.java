@@ -8,9 +8,9 @@ import dev.ledge.graph.Shape;
 import dev.ledge.graph.ValueInfo;
 import dev.ledge.graph.ValueType;
 import dev.ledge.runtime.Model;
+import dev.ledge.runtime.Session;
 import dev.ledge.runtime.SessionOptions;
 import dev.ledge.runtime.SessionOptions.OptimizationLevel;
-import dev.ledge.runtime.Session;
 import dev.ledge.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,7 +125,8 @@ final class NodeRunner {
   /** Runs the node and returns its outputs in order. */
   List<Tensor> run() {
     // Operator tests test the operator: graph passes (which may remove it) have their own tests.
-    Session s = model().newSession(SessionOptions.defaults().optimizationLevel(OptimizationLevel.NONE));
+    Session s =
+        model().newSession(SessionOptions.defaults().optimizationLevel(OptimizationLevel.NONE));
     Map<String, Tensor> feed = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       if (inputs.get(i) != null && !constant.get(i)) {
