@@ -98,21 +98,17 @@ public final class ConvBatchNormFusion extends GraphRewrite {
     // The BN kernel widens the float attribute to double; so do we.
     double eps = epsAttr == null ? 1e-5f : epsAttr.asFloat();
 
-    int perChannel = m == 0 ? 0 : w.size() / m;
-    Tensor w2 = Tensor.allocate(t, w.shape());
+    double[] a = new double[m];
     Tensor b2 = Tensor.allocate(t, m);
     for (int c = 0; c < m; c++) {
-      double a = p[0].getDouble(c) / Math.sqrt(p[3].getDouble(c) + eps);
-      if (!Double.isFinite(a)) {
+      a[c] = p[0].getDouble(c) / Math.sqrt(p[3].getDouble(c) + eps);
+      if (!Double.isFinite(a[c])) {
         return false; // x * inf is NaN for x = 0 but W * inf is not: not the same function
       }
-      for (int j = 0; j < perChannel; j++) {
-        int k = c * perChannel + j;
-        w2.setDouble(k, w.getDouble(k) * a);
-      }
       double bias = b == null ? 0 : b.getDouble(c);
-      b2.setDouble(c, (bias - p[2].getDouble(c)) * a + p[1].getDouble(c));
+      b2.setDouble(c, (bias - p[2].getDouble(c)) * a[c] + p[1].getDouble(c));
     }
+    Tensor w2 = ChannelConstants.scaleChannels(w, a);
     String wName = scope.addInitializer(conv.input(1) + "_bn", w2);
     String b2Name = scope.addInitializer((bName.isEmpty() ? conv.input(1) : bName) + "_bn", b2);
     while (conv.inputs().size() < 3) {

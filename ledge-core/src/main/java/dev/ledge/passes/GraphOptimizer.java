@@ -43,8 +43,8 @@ public final class GraphOptimizer {
    *   <li>BASIC (bit-exact): {@link IdentityElimination}, {@link DropoutElimination}, {@link
    *       ConstantFolding}, {@link ShapeFolding}, {@link TransposeElimination}, {@link
    *       ReshapeFusion}, {@link DeadNodeElimination}.
-   *   <li>EXTENDED (float rounding may change): BASIC plus {@link ConvBatchNormFusion} and {@link
-   *       MatMulAddFusion}.
+   *   <li>EXTENDED (float rounding may change): BASIC plus {@link ConvBatchNormFusion}, {@link
+   *       ConvMulAddFusion}, {@link BatchNormMulAddFusion} and {@link MatMulAddFusion}.
    *   <li>ALL: EXTENDED (Ledge-internal fused ops will join here).
    * </ul>
    */
@@ -60,6 +60,8 @@ public final class GraphOptimizer {
     }
     if (level == OptimizationLevel.EXTENDED || level == OptimizationLevel.ALL) {
       p.add(new ConvBatchNormFusion());
+      p.add(new ConvMulAddFusion());
+      p.add(new BatchNormMulAddFusion());
       p.add(new MatMulAddFusion());
     }
     if (level != OptimizationLevel.NONE) {
