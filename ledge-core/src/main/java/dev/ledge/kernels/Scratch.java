@@ -20,7 +20,21 @@ public final class Scratch {
   private static final ThreadLocal<float[][]> FLOATS =
       ThreadLocal.withInitial(() -> new float[Slot.values().length][]);
 
+  private static final ThreadLocal<int[][]> INTS =
+      ThreadLocal.withInitial(() -> new int[Slot.values().length][]);
+
   private Scratch() {}
+
+  /** An int array of at least {@code n} elements for this thread and slot. */
+  public static int[] ints(Slot slot, int n) {
+    int[][] all = INTS.get();
+    int[] a = all[slot.ordinal()];
+    if (a == null || a.length < n) {
+      a = new int[Math.max(n, a == null ? 0 : a.length + a.length / 2)];
+      all[slot.ordinal()] = a;
+    }
+    return a;
+  }
 
   /** A float array of at least {@code n} elements for this thread and slot. */
   public static float[] floats(Slot slot, int n) {

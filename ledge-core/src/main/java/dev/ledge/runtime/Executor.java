@@ -29,6 +29,9 @@ final class Executor {
     /** Per-op totals, or null when not profiling. */
     Profile profile;
 
+    /** Intra-op threads kernels may use. */
+    int threads = 1;
+
     Frame frame(Plan plan) {
       Frame f = frames.get(plan);
       if (f == null || f.active) {
@@ -265,6 +268,11 @@ final class Executor {
         values[slot] = value;
         frame.fresh[slot] = false;
       }
+    }
+
+    @Override
+    public int threads() {
+      return frame.state.threads;
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class Session implements AutoCloseable {
     if (options.profile()) {
       state.profile = new Profile();
     }
+    state.threads = options.threads();
   }
 
   /** Time and allocation per operator type so far, or null unless profiling was enabled. */

@@ -112,6 +112,7 @@ final class ConvOp implements Operator {
     switch (x.dtype()) {
       case FLOAT32 ->
           convFloat(
+              ctx.threads(),
               geo,
               x.floats(),
               x.offset(),
@@ -135,6 +136,7 @@ final class ConvOp implements Operator {
       default -> {
         float[] yf = new float[y.size()];
         convFloat(
+            ctx.threads(),
             geo,
             FloatIo.toFloats(x),
             0,
@@ -185,6 +187,7 @@ final class ConvOp implements Operator {
   }
 
   static void convFloat(
+      int threads,
       Geometry geo,
       float[] x,
       int xOff,
@@ -221,7 +224,8 @@ final class ConvOp implements Operator {
         }
         if (direct) {
           Gemm.sgemm(
-              false, false, mg, outSize, cg, 1f, w, wo, ck, x, xo, inSize, beta, y, yo, outSize);
+              threads, false, false, mg, outSize, cg, 1f, w, wo, ck, x, xo, inSize, beta, y, yo,
+              outSize);
           continue;
         }
         for (int r0 = 0; r0 < rows; r0 += tileRows) {
@@ -229,6 +233,7 @@ final class ConvOp implements Operator {
           int cols = rc * g.outW;
           ReferenceIm2col.im2col(x, xo, cg, g, r0, rc, col, 0);
           Gemm.sgemm(
+              threads,
               false,
               false,
               mg,

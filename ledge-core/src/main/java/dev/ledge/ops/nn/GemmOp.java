@@ -143,6 +143,7 @@ final class GemmOp implements Operator {
           beta = 1f;
         }
         Gemm.sgemm(
+            ctx.threads(),
             p.transA(),
             p.transB(),
             m,
@@ -201,6 +202,7 @@ final class GemmOp implements Operator {
           beta = 1f;
         }
         Gemm.sgemm(
+            ctx.threads(),
             p.transA(),
             p.transB(),
             m,

@@ -128,6 +128,7 @@ final class MatMulOp implements Operator {
         float[] ya = y.floats();
         for (int i = 0; i < batches; i++) {
           Gemm.sgemm(
+              ctx.threads(),
               false,
               false,
               m,
@@ -176,6 +177,7 @@ final class MatMulOp implements Operator {
         float[] ya = new float[y.size()];
         for (int i = 0; i < batches; i++) {
           Gemm.sgemm(
+              ctx.threads(),
               false,
               false,
               m,
