@@ -278,8 +278,7 @@ public final class VectorGemm {
       v.max(lo).min(hi).intoArray(c, at + j);
     }
     for (; j < n; j++) {
-      float v = c[at + j];
-      c[at + j] = v < lo ? lo : v > hi ? hi : v;
+      c[at + j] = Math.min(Math.max(c[at + j], lo), hi); // as the vector path: -0 -> 0, NaN stays
     }
   }
 
