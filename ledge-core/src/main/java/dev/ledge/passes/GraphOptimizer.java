@@ -45,7 +45,7 @@ public final class GraphOptimizer {
    *       ReshapeFusion}, {@link DeadNodeElimination}.
    *   <li>EXTENDED (float rounding may change): BASIC plus {@link ConvBatchNormFusion}, {@link
    *       ConvMulAddFusion}, {@link BatchNormMulAddFusion} and {@link MatMulAddFusion}.
-   *   <li>ALL: EXTENDED (Ledge-internal fused ops will join here).
+   *   <li>ALL: EXTENDED plus {@link ConvActivationFusion} (Ledge's own FusedConv).
    * </ul>
    */
   public static GraphOptimizer forLevel(OptimizationLevel level) {
@@ -63,6 +63,9 @@ public final class GraphOptimizer {
       p.add(new ConvMulAddFusion());
       p.add(new BatchNormMulAddFusion());
       p.add(new MatMulAddFusion());
+    }
+    if (level == OptimizationLevel.ALL) {
+      p.add(new ConvActivationFusion());
     }
     if (level != OptimizationLevel.NONE) {
       p.add(new DeadNodeElimination());
