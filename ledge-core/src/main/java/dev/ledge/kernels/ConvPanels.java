@@ -1,20 +1,20 @@
 package dev.ledge.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * im2col written straight into {@link VectorGemm}'s packed B layout, so a convolution never builds
  * the im2col matrix and then copies it again: row {@code kk} of B is input channel, kernel depth,
  * row and column {@code (c, kd, kh, kw)}; column {@code j} is output position {@code (od, oh, ow)};
  * the entry is the input value under that kernel tap, or 0 in the padding.
  *
- * <p>A panel whose NR columns lie on one output row reads NR consecutive inputs when the stride is
- * 1 and no tap falls in the padding: one vector copy. Other panels use per-column offsets.
+ * <p>The NR columns of a panel are split into runs that share an output row. With stride 1 a run
+ * reads consecutive inputs, so each row of the panel is a few array copies plus zeros where the
+ * taps fall into the padding; other strides gather element by element.
  */
 public final class ConvPanels implements VectorGemm.PanelSource {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int NR = VectorGemm.NR;
+
+  /** Ints per run: first panel column, length, input depth, row and column of the first tap. */
+  private static final int RUN = 5;
 
   private final float[] x;
   private final int xOff;
@@ -40,28 +40,36 @@ public final class ConvPanels implements VectorGemm.PanelSource {
   @Override
   public void pack(int pc, int kc, int jc, int nc, float[] out) {
     int panels = (nc + NR - 1) / NR;
-    // Per column: input depth/row/column of the kernel's first tap (may be negative: padding).
-    int[] cols = Scratch.ints(Scratch.Slot.COLUMNS, 3 * panels * NR);
-    for (int j = 0; j < panels * NR; j++) {
-      int col = jc + Math.min(j, nc - 1);
-      int od = col / outHW;
-      int rem = col - od * outHW;
-      int oh = rem / g.outW;
-      int ow = rem - oh * g.outW;
-      cols[3 * j] = od * g.sD - g.pD;
-      cols[3 * j + 1] = oh * g.sH - g.pH;
-      cols[3 * j + 2] = ow * g.sW - g.pW;
+    // At most NR runs per panel (one per column in the worst case).
+    int[] runs = Scratch.ints(Scratch.Slot.COLUMNS, panels * (NR * RUN + 1));
+    for (int panel = 0; panel < panels; panel++) {
+      int base = panel * (NR * RUN + 1);
+      int width = Math.min(NR, nc - panel * NR);
+      int count = 0;
+      int j = 0;
+      while (j < width) {
+        int col = jc + panel * NR + j;
+        int od = col / outHW;
+        int rem = col - od * outHW;
+        int oh = rem / g.outW;
+        int ow = rem - oh * g.outW;
+        int len = Math.min(width - j, g.outW - ow);
+        int at = base + 1 + count * RUN;
+        runs[at] = j;
+        runs[at + 1] = len;
+        runs[at + 2] = od * g.sD - g.pD;
+        runs[at + 3] = oh * g.sH - g.pH;
+        runs[at + 4] = ow * g.sW - g.pW;
+        count++;
+        j += len;
+      }
+      runs[base] = count;
     }
     int o = 0;
     for (int panel = 0; panel < panels; panel++) {
-      int j0 = panel * NR;
-      int width = Math.min(NR, nc - j0);
-      boolean oneRow =
-          width == NR
-              && g.sW == 1
-              && cols[3 * j0] == cols[3 * (j0 + NR - 1)]
-              && cols[3 * j0 + 1] == cols[3 * (j0 + NR - 1) + 1]
-              && cols[3 * (j0 + NR - 1) + 2] - cols[3 * j0 + 2] == NR - 1;
+      int base = panel * (NR * RUN + 1);
+      int count = runs[base];
+      int width = Math.min(NR, nc - panel * NR);
       for (int p = pc; p < pc + kc; p++) {
         int c = p / kSize;
         int t = p - c * kSize;
@@ -70,33 +78,42 @@ public final class ConvPanels implements VectorGemm.PanelSource {
         int kh = t / g.kW;
         int kw = t - kh * g.kW;
         int chan = xOff + c * inSize;
-        int dd = kd * g.dD;
-        int dh = kh * g.dH;
-        int dw = kw * g.dW;
-        if (oneRow) {
-          int id = cols[3 * j0] + dd;
-          int ih = cols[3 * j0 + 1] + dh;
-          int iw = cols[3 * j0 + 2] + dw;
-          if (id >= 0 && id < g.inD && ih >= 0 && ih < g.inH && iw >= 0 && iw + NR <= g.inW) {
-            int src = chan + (id * g.inH + ih) * g.inW + iw;
-            FloatVector.fromArray(S, x, src).intoArray(out, o);
-            FloatVector.fromArray(S, x, src + S.length()).intoArray(out, o + S.length());
-            o += NR;
+        for (int r = 0; r < count; r++) {
+          int at = base + 1 + r * RUN;
+          int dst = o + runs[at];
+          int len = runs[at + 1];
+          int id = runs[at + 2] + kd * g.dD;
+          int ih = runs[at + 3] + kh * g.dH;
+          int iw = runs[at + 4] + kw * g.dW;
+          if (id < 0 || id >= g.inD || ih < 0 || ih >= g.inH) {
+            java.util.Arrays.fill(out, dst, dst + len, 0f);
             continue;
           }
-        }
-        for (int j = 0; j < NR; j++) {
-          float v = 0f;
-          if (j < width) {
-            int jj = 3 * (j0 + j);
-            int id = cols[jj] + dd;
-            int ih = cols[jj + 1] + dh;
-            int iw = cols[jj + 2] + dw;
-            if (id >= 0 && id < g.inD && ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW) {
-              v = x[chan + (id * g.inH + ih) * g.inW + iw];
+          int row = chan + (id * g.inH + ih) * g.inW;
+          if (g.sW == 1) {
+            // Columns iw .. iw+len-1: copy the part inside [0, inW), zeros around it.
+            int lo = Math.max(0, -iw);
+            int hi = Math.min(len, g.inW - iw);
+            if (hi <= lo) {
+              java.util.Arrays.fill(out, dst, dst + len, 0f);
+              continue;
+            }
+            if (lo > 0) {
+              java.util.Arrays.fill(out, dst, dst + lo, 0f);
+            }
+            System.arraycopy(x, row + iw + lo, out, dst + lo, hi - lo);
+            if (hi < len) {
+              java.util.Arrays.fill(out, dst + hi, dst + len, 0f);
+            }
+          } else {
+            for (int q = 0; q < len; q++) {
+              int w = iw + q * g.sW;
+              out[dst + q] = w >= 0 && w < g.inW ? x[row + w] : 0f;
             }
           }
-          out[o + j] = v;
+        }
+        if (width < NR) {
+          java.util.Arrays.fill(out, o + width, o + NR, 0f);
         }
         o += NR;
       }

@@ -79,7 +79,65 @@ final class BatchNormalizationOp implements Operator {
       ctx.setOutput(i, ctx.inputDType(i + 2), ctx.inputShape(i + 2));
     }
     Params p = new Params(epsilon, momentum, training, spatial, extra);
+    float[][] ab = constantScaleShift(ctx, t, p);
+    if (ab != null) {
+      return exec -> runConstant(exec, ab[0], ab[1], p);
+    }
     return exec -> run(exec, p);
+  }
+
+  /**
+   * For inference on float32 with constant per-channel parameters, y = x * a + b with a = scale /
+   * sqrt(var + eps) and b = B - mean * a, computed once (in double, then rounded as the general
+   * kernel does per run). Null if the node does not qualify.
+   */
+  private static float[][] constantScaleShift(OpContext ctx, DType t, Params p) {
+    if (p.training() || !p.spatial() || t != DType.FLOAT32) {
+      return null;
+    }
+    Tensor[] c = new Tensor[4];
+    for (int i = 0; i < 4; i++) {
+      c[i] = ctx.constantInput(i + 1);
+      if (c[i] == null || c[i].rank() != 1 || c[i].size() != c[0].size()) {
+        return null;
+      }
+    }
+    int features = c[0].size();
+    float[] a = new float[features];
+    float[] b = new float[features];
+    for (int f = 0; f < features; f++) {
+      double af = c[0].getDouble(f) / Math.sqrt(c[3].getDouble(f) + p.epsilon());
+      double bf = c[1].getDouble(f) - c[2].getDouble(f) * af;
+      a[f] = (float) af;
+      b[f] = (float) bf;
+    }
+    return new float[][] {a, b};
+  }
+
+  private static void runConstant(ExecContext ctx, float[] a, float[] b, Params p) {
+    Tensor x = ctx.input(0);
+    if (x.rank() < 2 || x.dim(1) != a.length) {
+      throw ctx.error(
+          "X has shape " + Arrays.toString(x.shape()) + ", expected (N, " + a.length + ", ...)");
+    }
+    int n = x.dim(0);
+    int features = a.length;
+    int inner = n == 0 || features == 0 ? 0 : x.size() / (n * features);
+    Tensor y = ctx.output(0, x.dtype(), x.shape());
+    float[] xa = x.floats();
+    float[] ya = y.floats();
+    int xo = x.offset();
+    int yo = y.offset();
+    for (int i = 0; i < n; i++) {
+      for (int f = 0; f < features; f++) {
+        int base = (i * features + f) * inner;
+        float af = a[f];
+        float bf = b[f];
+        for (int j = 0; j < inner; j++) {
+          ya[yo + base + j] = xa[xo + base + j] * af + bf;
+        }
+      }
+    }
   }
 
   private static void run(ExecContext ctx, Params p) {

@@ -1,0 +1,121 @@
+package dev.ledge.ops.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ledge.graph.ModelDef;
+import dev.ledge.runtime.Model;
+import dev.ledge.runtime.Session;
+import dev.ledge.runtime.SessionOptions;
+import dev.ledge.tensor.DType;
+import dev.ledge.tensor.Tensor;
+import dev.ledge.testing.ModelBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packed-weight convolution (constant W) against the general path (W fed at run time) on random
+ * geometries: 1-D to 3-D, strides, dilations, pads, groups, odd sizes and tails, 1 and 2 threads.
+ */
+class FastConvTest {
+  @Test
+  void packedWeightsGiveTheSameConvolution() {
+    Random r = new Random(17);
+    for (int trial = 0; trial < 60; trial++) {
+      int rank = 1 + r.nextInt(3);
+      int group = 1 + r.nextInt(3);
+      int cg = 1 + r.nextInt(5);
+      int mg = 1 + r.nextInt(13);
+      int c = cg * group;
+      int m = mg * group;
+      int[] in = new int[rank];
+      long[] k = new long[rank];
+      long[] strides = new long[rank];
+      long[] dil = new long[rank];
+      long[] pads = new long[2 * rank];
+      for (int d = 0; d < rank; d++) {
+        in[d] = (rank == 3 ? 3 : 5) + r.nextInt(rank == 3 ? 5 : 40);
+        k[d] = 1 + r.nextInt(3);
+        strides[d] = 1 + r.nextInt(2);
+        dil[d] = 1 + r.nextInt(2);
+        pads[d] = r.nextInt(3);
+        pads[rank + d] = r.nextInt(3);
+        if ((k[d] - 1) * dil[d] + 1 > in[d] + pads[d] + pads[rank + d]) {
+          dil[d] = 1;
+        }
+      }
+      long[] xShape = new long[rank + 2];
+      xShape[0] = 1 + r.nextInt(2);
+      xShape[1] = c;
+      int[] wShape = new int[rank + 2];
+      wShape[0] = m;
+      wShape[1] = cg;
+      for (int d = 0; d < rank; d++) {
+        xShape[d + 2] = in[d];
+        wShape[d + 2] = (int) k[d];
+      }
+      Tensor w = random(r, wShape);
+      Tensor b = random(r, m);
+      int[] xs = new int[xShape.length];
+      for (int i = 0; i < xs.length; i++) {
+        xs[i] = (int) xShape[i];
+      }
+      Tensor x = random(r, xs);
+      Object[] attrs = {"strides", strides, "dilations", dil, "pads", pads, "group", (long) group};
+      ModelDef constantW =
+          new ModelBuilder(13)
+              .input("x", DType.FLOAT32, xShape)
+              .initializer("w", w)
+              .initializer("b", b)
+              .node("Conv", List.of("x", "w", "b"), List.of("y"), attrs)
+              .output("y")
+              .build();
+      ModelDef inputW =
+          new ModelBuilder(13)
+              .input("x", DType.FLOAT32, xShape)
+              .input("w", DType.FLOAT32, toLongs(wShape))
+              .input("b", DType.FLOAT32, m)
+              .node("Conv", List.of("x", "w", "b"), List.of("y"), attrs)
+              .output("y")
+              .build();
+      float[] want = run(inputW, Map.of("x", x, "w", w, "b", b), 1);
+      for (int threads : new int[] {1, 2}) {
+        float[] got = run(constantW, Map.of("x", x), threads);
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+          assertEquals(
+              want[i], got[i], 1e-5f * (1 + Math.abs(want[i])), "trial " + trial + " at " + i);
+        }
+      }
+    }
+  }
+
+  private static float[] run(ModelDef def, Map<String, Tensor> feed, int threads) {
+    try (Session s =
+        Model.of(def)
+            .newSession(
+                SessionOptions.defaults()
+                    .threads(threads)
+                    .optimizationLevel(SessionOptions.OptimizationLevel.NONE))) {
+      return s.run(feed).get("y").toFloatArray();
+    }
+  }
+
+  private static long[] toLongs(int[] s) {
+    long[] r = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      r[i] = s[i];
+    }
+    return r;
+  }
+
+  private static Tensor random(Random r, int... shape) {
+    Tensor t = Tensor.allocate(DType.FLOAT32, shape);
+    float[] a = t.floats();
+    for (int i = 0; i < a.length; i++) {
+      a[i] = r.nextFloat() * 2 - 1;
+    }
+    return t;
+  }
+}
