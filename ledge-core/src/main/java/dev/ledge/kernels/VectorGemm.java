@@ -18,7 +18,7 @@ public final class VectorGemm {
   private static final int L = S.length();
 
   /** Rows of the register tile. */
-  public static final int MR = 6;
+  public static final int MR = 8;
 
   /** Columns of the register tile: two vectors. */
   public static final int NR = 2 * L;
@@ -233,6 +233,8 @@ public final class VectorGemm {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
       FloatVector b0 = FloatVector.fromArray(S, pb, bi);
       FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
@@ -254,6 +256,12 @@ public final class VectorGemm {
       FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
       c50 = a5.fma(b0, c50);
       c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
       ai += MR;
       bi += NR;
     }
@@ -276,6 +284,12 @@ public final class VectorGemm {
     ci += ldc;
     FloatVector.fromArray(S, c, ci).add(c50).intoArray(c, ci);
     FloatVector.fromArray(S, c, ci + L).add(c51).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c60).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c61).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c70).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c71).intoArray(c, ci + L);
   }
 
   /**
