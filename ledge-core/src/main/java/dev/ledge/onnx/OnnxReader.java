@@ -193,7 +193,7 @@ public final class OnnxReader {
         case SPARSE_TENSOR ->
             Attribute.of(name, TensorProtos.sparseToDense(a.getSparseTensor(), baseDir));
         case GRAPH -> Attribute.of(name, graph(a.getG()));
-        case TYPE_PROTO -> new Attribute(name, Attribute.Type.TYPE, valueType(a.getTp()));
+        case TYPE_PROTO -> new Attribute(name, Attribute.Type.TYPE, requireType(a.getTp(), name));
         case FLOATS -> {
           float[] f = new float[a.getFloatsCount()];
           for (int i = 0; i < f.length; i++) {
@@ -239,7 +239,7 @@ public final class OnnxReader {
         case TYPE_PROTOS -> {
           List<ValueType> ts = new ArrayList<>();
           for (TypeProto t : a.getTypeProtosList()) {
-            ts.add(valueType(t));
+            ts.add(requireType(t, name));
           }
           yield new Attribute(name, Attribute.Type.TYPES, List.copyOf(ts));
         }
@@ -264,6 +264,14 @@ public final class OnnxReader {
               + "': "
               + e.getMessage());
     }
+  }
+
+  private static ValueType requireType(TypeProto t, String attribute) {
+    ValueType v = valueType(t);
+    if (v == null) {
+      throw new ModelFormatException("type attribute '" + attribute + "' holds no type");
+    }
+    return v;
   }
 
   private static AttributeProto.AttributeType guessType(AttributeProto a) {

@@ -181,7 +181,7 @@ public interface OpContext {
     }
     for (int i = 0; i < min; i++) {
       if (!hasInput(i)) {
-        throw error("required input " + i + " is missing (empty name)");
+        throw error("input " + i + " is required but missing (empty name)");
       }
     }
   }

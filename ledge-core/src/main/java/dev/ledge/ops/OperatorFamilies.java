@@ -13,7 +13,11 @@ final class OperatorFamilies {
           new dev.ledge.ops.signal.SignalOperators(),
           new dev.ledge.ops.control.ControlOperators(),
           new dev.ledge.ops.rnn.RnnOperators(),
-          new dev.ledge.ops.sequence.SequenceOperators());
+          new dev.ledge.ops.sequence.SequenceOperators(),
+          new dev.ledge.ops.nn.NnOperators(),
+          new dev.ledge.ops.tensor.TensorOperators(),
+          new dev.ledge.ops.vision.VisionOperators(),
+          new dev.ledge.ops.attention.AttentionOperators());
 
   private OperatorFamilies() {}
 }

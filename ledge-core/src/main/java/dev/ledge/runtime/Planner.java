@@ -258,6 +258,17 @@ final class Planner {
         throw new IllegalStateException("prepare returned no kernel");
       }
       return k;
+    } catch (OpException e) {
+      if (parent == null) {
+        throw e;
+      }
+      // A subgraph (an If branch, a Loop body) may never run, or only with shapes other than
+      // the static ones seen here: report its node's error if and when the node executes.
+      java.util.Arrays.fill(ctx.outputTypes, null);
+      java.util.Arrays.fill(ctx.outputConstants, null);
+      return exec -> {
+        throw e;
+      };
     } catch (LedgeException e) {
       throw e;
     } catch (RuntimeException e) {

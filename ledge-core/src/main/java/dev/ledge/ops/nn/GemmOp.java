@@ -1,0 +1,277 @@
+package dev.ledge.ops.nn;
+
+import dev.ledge.graph.Dim;
+import dev.ledge.graph.Shape;
+import dev.ledge.kernels.ReferenceGemm;
+import dev.ledge.ops.ExecContext;
+import dev.ledge.ops.Kernel;
+import dev.ledge.ops.OpContext;
+import dev.ledge.ops.Operator;
+import dev.ledge.tensor.DType;
+import dev.ledge.tensor.Shapes;
+import dev.ledge.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Gemm (opsets 1, 6, 7, 9, 11, 13): {@code Y = alpha * A' * B' + beta * C} with A' and B' the
+ * optionally transposed 2-D inputs and C broadcast to the output (unidirectionally; before opset 7
+ * only with {@code broadcast=1}, else C must have the output's shape). C is optional from opset 11;
+ * with {@code beta == 0} it is not read.
+ *
+ * <p>Float types use {@link ReferenceGemm}; integer types (opset 9+) are computed exactly with
+ * wrap-around, which is only well defined for {@code alpha == 1} and {@code beta} 0 or 1 (other
+ * scalings of integers are unsupported).
+ */
+final class GemmOp implements Operator {
+  private static final List<DType> INTS =
+      List.of(DType.INT32, DType.INT64, DType.UINT32, DType.UINT64);
+
+  @Override
+  public Kernel prepare(OpContext ctx) {
+    long v = ctx.opsetVersion();
+    ctx.requireInputCount(v >= 11 ? 2 : 3, 3);
+    DType t = ctx.requireInputType(0);
+    if (t == null) {
+      throw ctx.error("input A has an unknown type");
+    }
+    boolean floating = Arrays.asList(FloatIo.FLOATS).contains(t);
+    if (!floating && !(v >= 9 && INTS.contains(t))) {
+      throw ctx.error("A has type " + t + ", which Gemm-" + v + " does not accept");
+    }
+    if (t == DType.BFLOAT16 && v < 13) {
+      throw ctx.error("A has type bfloat16, which Gemm accepts from opset 13");
+    }
+    if (ctx.inputDType(1) != null && ctx.inputDType(1) != t) {
+      throw ctx.error("B has type " + ctx.inputDType(1) + ", expected " + t + " like A");
+    }
+    boolean hasC = FloatIo.optionalSameType(ctx, 2, t, "C");
+    float alpha = ctx.attrFloat("alpha", 1f);
+    float beta = ctx.attrFloat("beta", 1f);
+    boolean transA = ctx.attrInt("transA", 0) != 0;
+    boolean transB = ctx.attrInt("transB", 0) != 0;
+    boolean broadcast = v >= 7 || ctx.attrInt("broadcast", 0) != 0;
+    boolean useC = hasC && beta != 0f;
+    if (!floating && (alpha != 1f || (useC && beta != 1f))) {
+      throw ctx.unsupported(
+          "integer Gemm with alpha=" + alpha + ", beta=" + beta + " (only 1 and 0/1 are exact)");
+    }
+    Shape as = ctx.inputShape(0);
+    Shape bs = ctx.inputShape(1);
+    if (as != null && as.rank() != 2) {
+      throw ctx.error("A has rank " + as.rank() + ", expected 2");
+    }
+    if (bs != null && bs.rank() != 2) {
+      throw ctx.error("B has rank " + bs.rank() + ", expected 2");
+    }
+    Dim m = NnShapes.dim(as, transA ? 1 : 0);
+    Dim n = NnShapes.dim(bs, transB ? 0 : 1);
+    ctx.setOutput(0, t, new Shape(List.of(m, n)));
+    Params p = new Params(alpha, beta, transA, transB, broadcast, useC);
+    return exec -> run(exec, p);
+  }
+
+  private record Params(
+      float alpha, float beta, boolean transA, boolean transB, boolean broadcast, boolean useC) {}
+
+  private static void run(ExecContext ctx, Params p) {
+    Tensor a = ctx.input(0);
+    Tensor b = ctx.input(1);
+    if (a.rank() != 2 || b.rank() != 2) {
+      throw ctx.error(
+          "A "
+              + Arrays.toString(a.shape())
+              + " and B "
+              + Arrays.toString(b.shape())
+              + " must be 2-D");
+    }
+    int m = a.dim(p.transA() ? 1 : 0);
+    int k = a.dim(p.transA() ? 0 : 1);
+    int kb = b.dim(p.transB() ? 1 : 0);
+    int n = b.dim(p.transB() ? 0 : 1);
+    if (k != kb) {
+      throw ctx.error(
+          "inner dims differ: A' is "
+              + m
+              + " x "
+              + k
+              + ", B' is "
+              + kb
+              + " x "
+              + n
+              + " (transA="
+              + (p.transA() ? 1 : 0)
+              + ", transB="
+              + (p.transB() ? 1 : 0)
+              + ")");
+    }
+    int[] outShape = {m, n};
+    Tensor c = p.useC() ? ctx.input(2) : null;
+    int[] cMap = null;
+    if (c != null) {
+      int[] cs = c.shape();
+      boolean ok =
+          p.broadcast()
+              ? cs.length <= 2 && Arrays.equals(Shapes.broadcastOrNull(outShape, cs), outShape)
+              : Arrays.equals(cs, outShape);
+      if (!ok) {
+        throw ctx.error(
+            "C has shape "
+                + Arrays.toString(cs)
+                + ", which does not "
+                + (p.broadcast() ? "broadcast to " : "equal ")
+                + "the output shape "
+                + Arrays.toString(outShape));
+      }
+      cMap = Arrays.equals(cs, outShape) ? null : dev.ledge.ops.Broadcast.indexMap(cs, outShape);
+    }
+    Tensor y = ctx.output(0, a.dtype(), outShape);
+    int lda = a.dim(1);
+    int ldb = b.dim(1);
+    switch (a.dtype()) {
+      case FLOAT32 -> {
+        float[] ya = y.floats();
+        int yo = y.offset();
+        float beta = 0f;
+        if (c != null) {
+          float[] ca = c.floats();
+          int co = c.offset();
+          for (int i = 0; i < m * n; i++) {
+            ya[yo + i] = p.beta() * ca[co + (cMap == null ? i : cMap[i])];
+          }
+          beta = 1f;
+        }
+        ReferenceGemm.sgemm(
+            p.transA(),
+            p.transB(),
+            m,
+            n,
+            k,
+            p.alpha(),
+            a.floats(),
+            a.offset(),
+            lda,
+            b.floats(),
+            b.offset(),
+            ldb,
+            beta,
+            ya,
+            yo,
+            n);
+      }
+      case FLOAT64 -> {
+        double[] ya = y.doubles();
+        int yo = y.offset();
+        double beta = 0;
+        if (c != null) {
+          double[] ca = c.doubles();
+          int co = c.offset();
+          for (int i = 0; i < m * n; i++) {
+            ya[yo + i] = p.beta() * ca[co + (cMap == null ? i : cMap[i])];
+          }
+          beta = 1;
+        }
+        ReferenceGemm.dgemm(
+            p.transA(),
+            p.transB(),
+            m,
+            n,
+            k,
+            p.alpha(),
+            a.doubles(),
+            a.offset(),
+            lda,
+            b.doubles(),
+            b.offset(),
+            ldb,
+            beta,
+            ya,
+            yo,
+            n);
+      }
+      case FLOAT16, BFLOAT16 -> {
+        float[] yf = new float[m * n];
+        float beta = 0f;
+        if (c != null) {
+          float[] cf = FloatIo.toFloats(c);
+          for (int i = 0; i < m * n; i++) {
+            yf[i] = p.beta() * cf[cMap == null ? i : cMap[i]];
+          }
+          beta = 1f;
+        }
+        ReferenceGemm.sgemm(
+            p.transA(),
+            p.transB(),
+            m,
+            n,
+            k,
+            p.alpha(),
+            FloatIo.toFloats(a),
+            0,
+            lda,
+            FloatIo.toFloats(b),
+            0,
+            ldb,
+            beta,
+            yf,
+            0,
+            n);
+        FloatIo.store(yf, y);
+      }
+      case INT32, UINT32 -> {
+        int[] ya = y.ints();
+        int yo = y.offset();
+        if (c != null) {
+          int[] ca = c.ints();
+          int co = c.offset();
+          for (int i = 0; i < m * n; i++) {
+            ya[yo + i] = ca[co + (cMap == null ? i : cMap[i])];
+          }
+        }
+        ReferenceGemm.igemm(
+            p.transA(),
+            p.transB(),
+            m,
+            n,
+            k,
+            a.ints(),
+            a.offset(),
+            lda,
+            b.ints(),
+            b.offset(),
+            ldb,
+            c != null,
+            ya,
+            yo,
+            n);
+      }
+      default -> {
+        long[] ya = y.longs();
+        int yo = y.offset();
+        if (c != null) {
+          long[] ca = c.longs();
+          int co = c.offset();
+          for (int i = 0; i < m * n; i++) {
+            ya[yo + i] = ca[co + (cMap == null ? i : cMap[i])];
+          }
+        }
+        ReferenceGemm.lgemm(
+            p.transA(),
+            p.transB(),
+            m,
+            n,
+            k,
+            a.longs(),
+            a.offset(),
+            lda,
+            b.longs(),
+            b.offset(),
+            ldb,
+            c != null,
+            ya,
+            yo,
+            n);
+      }
+    }
+  }
+}

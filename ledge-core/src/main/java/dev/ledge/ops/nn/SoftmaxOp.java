@@ -1,0 +1,147 @@
+package dev.ledge.ops.nn;
+
+import dev.ledge.ops.ExecContext;
+import dev.ledge.ops.Kernel;
+import dev.ledge.ops.OpContext;
+import dev.ledge.ops.Operator;
+import dev.ledge.tensor.DType;
+import dev.ledge.tensor.Shapes;
+import dev.ledge.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Softmax, LogSoftmax and Hardmax, every opset.
+ *
+ * <p>The axis semantics changed at opset 13. Before it (default axis 1) the input is seen as a 2-D
+ * matrix [product of dims before axis, product of the rest] and each row of that matrix is
+ * normalized; from opset 13 (default axis -1) only the single dim {@code axis} is. Both are
+ * "vectors of {@code len} elements {@code stride} apart", with {@code stride == 1} before 13.
+ *
+ * <p>Softmax and LogSoftmax subtract the vector's maximum first and sum in double. Hardmax puts 1
+ * at the first maximum (a NaN counts as the maximum, as numpy's argmax has it) and 0 elsewhere.
+ */
+final class SoftmaxOp implements Operator {
+  /** Which function. */
+  enum Kind {
+    SOFTMAX,
+    LOG_SOFTMAX,
+    HARDMAX
+  }
+
+  private final Kind kind;
+
+  SoftmaxOp(Kind kind) {
+    this.kind = kind;
+  }
+
+  @Override
+  public Kernel prepare(OpContext ctx) {
+    ctx.requireInputCount(1, 1);
+    DType t = FloatIo.requireFloat(ctx, 0);
+    boolean perAxis = ctx.opsetVersion() >= 13;
+    long axis = ctx.attrInt("axis", perAxis ? -1 : 1);
+    if (ctx.inputShape(0) != null) {
+      int rank = ctx.inputShape(0).rank();
+      if (axis < -rank || axis > (perAxis ? rank - 1 : rank) || (perAxis && rank == 0)) {
+        throw ctx.error("axis " + axis + " is out of range for an input of rank " + rank);
+      }
+    }
+    ctx.setOutput(0, t, ctx.inputShape(0));
+    Kind k = kind;
+    return exec -> run(exec, k, axis, perAxis);
+  }
+
+  private static void run(ExecContext ctx, Kind kind, long axisAttr, boolean perAxis) {
+    Tensor x = ctx.input(0);
+    int[] shape = x.shape();
+    int rank = shape.length;
+    // Before opset 13, axis == rank is allowed: the whole tensor is one row of the 2-D view.
+    if (axisAttr < -rank || axisAttr > (perAxis ? rank - 1 : rank) || (perAxis && rank == 0)) {
+      throw ctx.error("axis " + axisAttr + " is out of range for an input of rank " + rank);
+    }
+    int axis = (int) (axisAttr < 0 ? axisAttr + rank : axisAttr);
+    int outer = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
+    int len;
+    int stride;
+    if (perAxis) {
+      len = shape[axis];
+      stride = Shapes.size(Arrays.copyOfRange(shape, axis + 1, rank));
+    } else {
+      len = Shapes.size(Arrays.copyOfRange(shape, axis, rank));
+      stride = 1;
+    }
+    Tensor y = ctx.output(0, x.dtype(), shape);
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xa = x.floats();
+      float[] ya = y.floats();
+      int xo = x.offset();
+      int yo = y.offset();
+      double[] v = new double[len];
+      for (int o = 0; o < outer; o++) {
+        for (int s = 0; s < stride; s++) {
+          int base = o * len * stride + s;
+          for (int i = 0; i < len; i++) {
+            v[i] = xa[xo + base + i * stride];
+          }
+          apply(kind, v, len);
+          for (int i = 0; i < len; i++) {
+            ya[yo + base + i * stride] = (float) v[i];
+          }
+        }
+      }
+    } else {
+      double[] xa = FloatIo.toDoubles(x);
+      double[] v = new double[len];
+      for (int o = 0; o < outer; o++) {
+        for (int s = 0; s < stride; s++) {
+          int base = o * len * stride + s;
+          for (int i = 0; i < len; i++) {
+            v[i] = xa[base + i * stride];
+          }
+          apply(kind, v, len);
+          for (int i = 0; i < len; i++) {
+            xa[base + i * stride] = v[i];
+          }
+        }
+      }
+      FloatIo.store(xa, y);
+    }
+  }
+
+  /** Applies the function to {@code v[0 .. len)} in place. */
+  static void apply(Kind kind, double[] v, int len) {
+    if (len == 0) {
+      return;
+    }
+    if (kind == Kind.HARDMAX) {
+      int best = 0;
+      for (int i = 1; i < len; i++) {
+        if (!Double.isNaN(v[best]) && (v[i] > v[best] || Double.isNaN(v[i]))) {
+          best = i;
+        }
+      }
+      Arrays.fill(v, 0, len, 0);
+      v[best] = 1;
+      return;
+    }
+    // As in the ONNX reference (numpy): a NaN or infinite maximum makes the results NaN.
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < len; i++) {
+      max = Math.max(max, v[i]);
+    }
+    double sum = 0;
+    for (int i = 0; i < len; i++) {
+      sum += Math.exp(v[i] - max);
+    }
+    if (kind == Kind.SOFTMAX) {
+      for (int i = 0; i < len; i++) {
+        v[i] = Math.exp(v[i] - max) / sum;
+      }
+    } else {
+      double log = Math.log(sum);
+      for (int i = 0; i < len; i++) {
+        v[i] = v[i] - max - log;
+      }
+    }
+  }
+}

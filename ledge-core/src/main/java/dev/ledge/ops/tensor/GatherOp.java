@@ -1,0 +1,90 @@
+package dev.ledge.ops.tensor;
+
+import dev.ledge.graph.Dim;
+import dev.ledge.graph.Shape;
+import dev.ledge.ops.Kernel;
+import dev.ledge.ops.OpContext;
+import dev.ledge.ops.Operator;
+import dev.ledge.tensor.DType;
+import dev.ledge.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gather: picks slices of {@code data} along {@code axis} by {@code indices} (int32/int64; negative
+ * values count from the end). Output shape: data[:axis] + indices.shape + data[axis+1:].
+ */
+final class GatherOp implements Operator {
+  @Override
+  public Kernel prepare(OpContext ctx) {
+    ctx.requireInputCount(2, 2);
+    ctx.requireInputType(1, DType.INT32, DType.INT64);
+    long axis = ctx.attrInt("axis", 0);
+    Shape data = ctx.inputShape(0);
+    Shape ind = ctx.inputShape(1);
+    Shape out = null;
+    if (data != null) {
+      if (data.rank() == 0) {
+        throw ctx.error("input 'data' must have rank >= 1");
+      }
+      int a = Args.axis(axis, data.rank(), "attribute 'axis'", ctx::error);
+      if (ind != null) {
+        List<Dim> dims = new ArrayList<>(data.dims().subList(0, a));
+        dims.addAll(ind.dims());
+        dims.addAll(data.dims().subList(a + 1, data.rank()));
+        out = new Shape(dims);
+      }
+    }
+    ctx.setOutput(0, ctx.inputDType(0), out);
+    return exec -> {
+      Tensor x = exec.input(0);
+      Tensor idx = Args.indices(exec.input(1), exec::error);
+      int[] s = x.shape();
+      if (s.length == 0) {
+        throw exec.error("input 'data' must have rank >= 1");
+      }
+      int a = Args.axis(axis, s.length, "attribute 'axis'", exec::error);
+      int[] is = idx.shape();
+      int[] o = new int[s.length - 1 + is.length];
+      System.arraycopy(s, 0, o, 0, a);
+      System.arraycopy(is, 0, o, a, is.length);
+      System.arraycopy(s, a + 1, o, a + is.length, s.length - a - 1);
+      Args.size(o, exec::error);
+      int outer = 1;
+      for (int d = 0; d < a; d++) {
+        outer *= s[d];
+      }
+      int inner = 1;
+      for (int d = a + 1; d < s.length; d++) {
+        inner *= s[d];
+      }
+      int dim = s[a];
+      int n = idx.size();
+      int[] rows = new int[n];
+      for (int j = 0; j < n; j++) {
+        rows[j] = index(idx.getLong(j), dim, j, exec::error);
+      }
+      Tensor y = exec.output(0, x.dtype(), o);
+      int pos = 0;
+      for (int k = 0; k < outer; k++) {
+        int base = k * dim * inner;
+        for (int j = 0; j < n; j++) {
+          Elements.copy(x, base + rows[j] * inner, y, pos, inner);
+          pos += inner;
+        }
+      }
+    };
+  }
+
+  /**
+   * An index into a dim of length {@code dim}, negative counting from the end; an error if out of
+   * range.
+   */
+  static int index(long v, int dim, int at, Args.Errors err) {
+    if (v < -dim || v >= dim) {
+      throw err.error(
+          "index " + v + " (at position " + at + ") is out of range for a dim of " + dim);
+    }
+    return (int) (v < 0 ? v + dim : v);
+  }
+}
