@@ -48,6 +48,8 @@ public final class TrainOperators implements OperatorFamily {
     r.register(DOMAIN, "ReduceSumGrad", new ReduceGradOp(false));
     r.register(DOMAIN, "ReduceMeanGrad", new ReduceGradOp(true));
     r.register(DOMAIN, "GatherGrad", new GatherGradOp());
+    r.register(DOMAIN, "LSTMGrad", new RecurrentGradOp(true));
+    r.register(DOMAIN, "GRUGrad", new RecurrentGradOp(false));
     r.register(DOMAIN, "SoftmaxCrossEntropy", new CrossEntropyOp(false));
     r.register(DOMAIN, "SoftmaxCrossEntropyGrad", new CrossEntropyOp(true));
     r.register(DOMAIN, "MeanSquaredError", new PointwiseLossOp(PointwiseLossOp.Kind.MSE, false));
