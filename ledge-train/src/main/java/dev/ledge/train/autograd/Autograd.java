@@ -293,8 +293,11 @@ public final class Autograd {
     return false;
   }
 
-  /** A copy of a graph whose lists and maps can change without touching the original. */
-  static Graph copy(Graph src) {
+  /**
+   * A copy of a graph whose node list, nodes, inputs, outputs, initializer map and value infos can
+   * change without touching the original (tensors and attribute values are shared).
+   */
+  public static Graph copy(Graph src) {
     Graph g = new Graph(src.name());
     g.setDocString(src.docString());
     for (Node n : src.nodes()) {
@@ -308,7 +311,7 @@ public final class Autograd {
   }
 
   /** A model with {@code m}'s metadata, the given graph, and the training domain imported. */
-  static ModelDef copyMeta(ModelDef m, Graph g) {
+  public static ModelDef copyMeta(ModelDef m, Graph g) {
     ModelDef out = new ModelDef(g);
     out.setIrVersion(m.irVersion());
     out.opsetImports().putAll(m.opsetImports());

@@ -13,10 +13,11 @@ import dev.ledge.tensor.Tensor;
  * where dropped; x's type), which is also the gradient's multiplier.
  *
  * <p>Element {@code i} is kept when {@code u(i) >= ratio}, with {@code u(i)} the top 53 bits of
- * {@code splitmix64(splitmix64(seed) + i)} as a double in [0, 1). The seed is an int64 scalar input
- * that the trainer changes every step, so masks differ between steps yet are reproducible. (ONNX
- * Dropout with a seed attribute draws the same mask every run, and without one is not reproducible;
- * neither suits training.)
+ * {@code splitmix64(k + i)} as a double in [0, 1), {@code k = splitmix64(seed ^
+ * splitmix64(stream))}; the {@code stream} attribute tells the dropout nodes of one graph apart.
+ * The seed is an int64 scalar input that the trainer changes every step, so masks differ between
+ * steps yet are reproducible. (ONNX Dropout with a seed attribute draws the same mask every run,
+ * and without one is not reproducible; neither suits training.)
  */
 final class DropoutTrainOp implements Operator {
   @Override
@@ -25,6 +26,7 @@ final class DropoutTrainOp implements Operator {
     DType t = FloatTypes.require(ctx, 0);
     ctx.requireInputType(1, DType.INT64);
     double ratio = ctx.attrFloat("ratio", 0.5f);
+    long stream = ctx.attrInt("stream", 0);
     if (!(ratio >= 0 && ratio < 1)) {
       throw ctx.error("ratio is " + ratio + ", expected a value in [0, 1)");
     }
@@ -32,16 +34,18 @@ final class DropoutTrainOp implements Operator {
     if (ctx.hasOutput(1)) {
       ctx.setOutput(1, t, ctx.inputShape(0));
     }
-    return exec -> run(exec, ratio);
+    return exec -> run(exec, ratio, stream);
   }
 
-  private static void run(ExecContext ctx, double ratio) {
+  private static void run(ExecContext ctx, double ratio, long stream) {
     Tensor x = ctx.input(0);
     Tensor seedT = ctx.input(1);
     if (seedT.size() != 1) {
       throw ctx.error("seed must be a scalar, got " + seedT);
     }
-    long seed = dev.ledge.train.data.Splits.splitmix64(seedT.getLong(0));
+    long seed =
+        dev.ledge.train.data.Splits.splitmix64(
+            seedT.getLong(0) ^ dev.ledge.train.data.Splits.splitmix64(stream));
     int n = x.size();
     Tensor y = ctx.output(0, x.dtype(), x.shape());
     Tensor mask = ctx.hasOutput(1) ? ctx.output(1, x.dtype(), x.shape()) : null;
