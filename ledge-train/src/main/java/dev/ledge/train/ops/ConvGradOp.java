@@ -18,12 +18,13 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>float64 uses direct loops over the definition (the reference, checked against finite
- * differences); float32 uses im2col and GEMM per image and group, except for groups of one input
- * channel (depthwise), where direct loops are faster. Both are tested against each other.
+ * differences); float32 uses im2col and one GEMM per group over a chunk of images, except for
+ * depthwise convolutions (one input channel per group), where direct loops are faster. Both are
+ * tested against each other.
  */
 final class ConvGradOp implements Operator {
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[1][0]);
+      ThreadLocal.withInitial(() -> new float[2][0]);
 
   private final boolean input;
 
@@ -117,7 +118,8 @@ final class ConvGradOp implements Operator {
     Arrays.fill(o, out.offset(), out.offset() + out.size(), 0f);
     float[] other = (input ? w : x).floats();
     int otherOff = (input ? w : x).offset();
-    if (s.cg == 1) {
+    if (s.cg == 1 && s.group > 1) {
+      // Depthwise: a GEMM of one input channel per group is mostly overhead.
       direct(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
     } else {
       gemm(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
@@ -240,6 +242,14 @@ final class ConvGradOp implements Operator {
 
   // ---- im2col + GEMM (float) ----
 
+  /** Scratch floats per buffer: images are processed in chunks whose im2col fits this. */
+  private static final int CHUNK_FLOATS = 1 << 22;
+
+  /**
+   * Per group, one GEMM over a chunk of images at once (their columns side by side), so the
+   * products are large even for small feature maps: dW_g = dY_g · colᵀ and dcol = W_gᵀ · dY_g, with
+   * dY_g the group's gradient rows gathered as {@code [Mg, chunk * P]}.
+   */
   private void gemm(Shape s, float[] dy, int dyo, float[] other, int oo, float[] out, int outo) {
     Geometry g = s.g;
     int inSize = g.inSize();
@@ -247,56 +257,49 @@ final class ConvGradOp implements Operator {
     int kRows = s.cg * g.kernelSize();
     int m = s.mg * s.group;
     int c = s.cg * s.group;
-    boolean pointwise =
-        g.kernelSize() == 1
-            && g.s[0] == 1
-            && g.s[1] == 1
-            && g.s[2] == 1
-            && Arrays.stream(g.pb).allMatch(v -> v == 0)
-            && Arrays.stream(g.pe).allMatch(v -> v == 0);
-    float[] col = pointwise ? null : scratch(kRows * p);
-    for (int b = 0; b < s.n; b++) {
+    int chunk = (int) Math.max(1, Math.min(s.n, CHUNK_FLOATS / Math.max(1L, (long) kRows * p)));
+    float[][] bufs = scratch(kRows * chunk * p, s.mg * chunk * p);
+    float[] col = bufs[0];
+    float[] dyg = bufs[1];
+    for (int n0 = 0; n0 < s.n; n0 += chunk) {
+      int nc = Math.min(chunk, s.n - n0);
+      int ld = nc * p;
       for (int grp = 0; grp < s.group; grp++) {
-        int xb = (b * c + grp * s.cg) * inSize;
-        int yb = dyo + (b * m + grp * s.mg) * p;
+        for (int b = 0; b < nc; b++) {
+          for (int mm = 0; mm < s.mg; mm++) {
+            System.arraycopy(
+                dy, dyo + ((n0 + b) * m + grp * s.mg + mm) * p, dyg, mm * ld + b * p, p);
+          }
+        }
         int wb = grp * s.mg * kRows;
         if (input) {
-          // dcol = W_g^T * dy_g, then scattered back onto the image.
-          if (pointwise) {
-            Sgemm.sgemm(
-                true, false, kRows, p, s.mg, 1f, other, oo + wb, kRows, dy, yb, p, 0f, out,
-                outo + xb, p);
-          } else {
-            Sgemm.sgemm(
-                true, false, kRows, p, s.mg, 1f, other, oo + wb, kRows, dy, yb, p, 0f, col, 0, p);
-            col2im(g, s.cg, col, out, outo + xb);
+          ConvGemm.atb(s.mg, kRows, ld, other, oo + wb, kRows, dyg, 0, ld, col, 0, ld);
+          for (int b = 0; b < nc; b++) {
+            col2im(g, s.cg, col, b * p, ld, out, outo + ((n0 + b) * c + grp * s.cg) * inSize);
           }
         } else {
-          // dW_g += dy_g * col^T
-          if (pointwise) {
-            Sgemm.sgemm(
-                false, true, s.mg, kRows, p, 1f, dy, yb, p, other, oo + xb, p, 1f, out, outo + wb,
-                kRows);
-          } else {
-            im2col(g, s.cg, other, oo + xb, col);
-            Sgemm.sgemm(
-                false, true, s.mg, kRows, p, 1f, dy, yb, p, col, 0, p, 1f, out, outo + wb, kRows);
+          for (int b = 0; b < nc; b++) {
+            im2col(g, s.cg, other, oo + ((n0 + b) * c + grp * s.cg) * inSize, col, b * p, ld);
           }
+          ConvGemm.abt(s.mg, kRows, ld, dyg, 0, ld, col, 0, ld, out, outo + wb, kRows);
         }
       }
     }
   }
 
-  private static float[] scratch(int size) {
+  private static float[][] scratch(int colSize, int dySize) {
     float[][] holder = SCRATCH.get();
-    if (holder[0].length < size) {
-      holder[0] = new float[size];
+    if (holder[0].length < colSize) {
+      holder[0] = new float[colSize];
     }
-    return holder[0];
+    if (holder[1].length < dySize) {
+      holder[1] = new float[dySize];
+    }
+    return holder;
   }
 
   /** col[(c, kd, kh, kw), (od, oh, ow)] = x[c, position] or 0 in the padding. */
-  static void im2col(Geometry g, int channels, float[] x, int xo, float[] col) {
+  static void im2col(Geometry g, int channels, float[] x, int xo, float[] col, int colOff, int ld) {
     int inSize = g.inSize();
     int p = g.outSize();
     int row = 0;
@@ -305,7 +308,7 @@ final class ConvGradOp implements Operator {
       for (int kd = 0; kd < g.k[0]; kd++) {
         for (int kh = 0; kh < g.k[1]; kh++) {
           for (int kw = 0; kw < g.k[2]; kw++, row++) {
-            int cb = row * p;
+            int cb = row * ld + colOff;
             Arrays.fill(col, cb, cb + p, 0f);
             int owLo = lo(g, 2, kw);
             int owHi = hi(g, 2, kw);
@@ -332,16 +335,15 @@ final class ConvGradOp implements Operator {
   }
 
   /** x[c, position] += col[(c, k), o] for every in-bounds position: the adjoint of im2col. */
-  static void col2im(Geometry g, int channels, float[] col, float[] x, int xo) {
+  static void col2im(Geometry g, int channels, float[] col, int colOff, int ld, float[] x, int xo) {
     int inSize = g.inSize();
-    int p = g.outSize();
     int row = 0;
     for (int ch = 0; ch < channels; ch++) {
       int xb = xo + ch * inSize;
       for (int kd = 0; kd < g.k[0]; kd++) {
         for (int kh = 0; kh < g.k[1]; kh++) {
           for (int kw = 0; kw < g.k[2]; kw++, row++) {
-            int cb = row * p;
+            int cb = row * ld + colOff;
             int owLo = lo(g, 2, kw);
             int owHi = hi(g, 2, kw);
             int iw0 = -g.pb[2] + kw * g.d[2];
