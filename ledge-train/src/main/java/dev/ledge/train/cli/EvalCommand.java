@@ -96,11 +96,11 @@ public final class EvalCommand implements Callable<Integer> {
         100 * e.accuracy());
     List<String> names = e.classNames();
     int w = Math.max(5, names.stream().mapToInt(String::length).max().orElse(5));
-    o.printf(Locale.ROOT, "%-" + w + "s  precision  recall  support%n", "class");
+    o.printf(Locale.ROOT, "%-" + w + "s  precision   recall  support%n", "class");
     for (int c = 0; c < names.size(); c++) {
       o.printf(
           Locale.ROOT,
-          "%-" + w + "s  %8.2f%%  %5.2f%%  %7d%n",
+          "%-" + w + "s  %8.2f%%  %6.2f%%  %7d%n",
           names.get(c),
           100 * e.precision(c),
           100 * e.recall(c),
