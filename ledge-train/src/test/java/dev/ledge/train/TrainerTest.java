@@ -252,4 +252,32 @@ class TrainerTest {
               after.graph().initializers().get("fc2.weight").floats()));
     }
   }
+
+  @Test
+  void dataParallelStepsMatchOneThreadAndAreReproducible() {
+    ArrayDataset d = blobs(50, 6);
+    float[][] one = mlpAfterSteps(d, 1);
+    float[][] two = mlpAfterSteps(d, 2);
+    float[][] twoAgain = mlpAfterSteps(d, 2);
+    float[][] three = mlpAfterSteps(d, 3);
+    for (int i = 0; i < one.length; i++) {
+      assertArrayEquals(two[i], twoAgain[i], "2 threads, twice: bit-identical");
+      for (int k = 0; k < one[i].length; k++) {
+        assertEquals(one[i][k], two[i][k], 1e-5, "2 threads vs 1");
+        assertEquals(one[i][k], three[i][k], 1e-5, "3 threads vs 1");
+      }
+    }
+  }
+
+  private static float[][] mlpAfterSteps(ArrayDataset d, int threads) {
+    ModelDef m = Sequential.input("input", 4).dense(6).relu().dense(3).build(4);
+    TrainingGraph tg = TrainingGraph.of(m, new CrossEntropyLoss()).build();
+    try (Trainer t =
+        Trainer.builder(tg, new Sgd(0.9, true, 0)).learningRate(0.1).threads(threads).build()) {
+      for (Batch b : DataLoader.builder(d).batchSize(17).shuffle(1).build().epoch(0)) {
+        t.step(b);
+      }
+      return t.parameters().stream().map(p -> p.value().floats().clone()).toArray(float[][]::new);
+    }
+  }
 }
