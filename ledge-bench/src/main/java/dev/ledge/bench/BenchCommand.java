@@ -85,6 +85,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
   Path json;
 
+  @Option(
+      names = "--profile",
+      description =
+          "After the timed runs, run --runs more times with per-operator timing and print the table (not part of the reported latency).")
+  boolean profile;
+
   @Override
   public Integer call() throws OrtException, IOException {
     if (runs < 1 || warmup < 0 || threads < 1) {
@@ -149,6 +155,9 @@ final class BenchCommand implements Callable<Integer> {
       if (json != null) {
         writeJson(l, o, ledgeLoadMs, ortLoadMs, allocPerRun);
       }
+      if (profile) {
+        printProfile(m, feed, out);
+      }
     } finally {
       session.close();
       if (ort != null) {
@@ -156,6 +165,30 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void printProfile(Model m, Map<String, Tensor> feed, PrintWriter out) {
+    try (Session p = m.newSession(SessionOptions.defaults().threads(threads).profile(true))) {
+      p.run(feed);
+      p.profile().reset();
+      for (int i = 0; i < runs; i++) {
+        p.run(feed);
+      }
+      double total = p.profile().entries().stream().mapToLong(e -> e.nanos()).sum();
+      out.printf(
+          "%nprofile (%d runs, per run):%n%-28s %8s %10s %7s %14s%n",
+          runs, "op", "calls", "ms", "%", "bytes alloc");
+      for (var e : p.profile().entries()) {
+        out.printf(
+            "%-28s %8d %10.3f %6.1f%% %,14d%n",
+            e.opType(),
+            e.calls() / runs,
+            e.nanos() / 1e6 / runs,
+            100 * e.nanos() / total,
+            e.bytes() / runs);
+      }
+      out.flush();
+    }
   }
 
   private Map<String, Tensor> inputs() {

@@ -65,7 +65,10 @@ public final class Graph {
     this.docString = docString == null ? "" : docString;
   }
 
-  /** Graph inputs that are not initializers: what a caller must (or may) feed. */
+  /**
+   * Graph inputs that are not initializers: what a caller must feed. (From IR version 4 on, an
+   * initializer listed as an input is a default the caller may override.)
+   */
   public List<ValueInfo> runtimeInputs() {
     List<ValueInfo> r = new ArrayList<>();
     for (ValueInfo v : inputs) {

@@ -18,10 +18,10 @@ public final class VectorGemm {
   private static final int L = S.length();
 
   /** Rows of the register tile. */
-  static final int MR = 6;
+  public static final int MR = 6;
 
   /** Columns of the register tile: two vectors. */
-  static final int NR = 2 * L;
+  public static final int NR = 2 * L;
 
   /** Depth of a packed panel (fits the A and B panels of one tile in L1). */
   static final int KC = 256;
@@ -87,7 +87,7 @@ public final class VectorGemm {
         packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
-          packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, buf.a);
+          packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, buf.a, 0);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bPanel = (jr / NR) * kc * NR;
@@ -147,17 +147,145 @@ public final class VectorGemm {
       ai += MR;
       bi += NR;
     }
-    addTo(c, ci, c00, c01);
-    addTo(c, ci + ldc, c10, c11);
-    addTo(c, ci + 2 * ldc, c20, c21);
-    addTo(c, ci + 3 * ldc, c30, c31);
-    addTo(c, ci + 4 * ldc, c40, c41);
-    addTo(c, ci + 5 * ldc, c50, c51);
+    // Written out (not a helper taking vectors): passing vectors to a call that C2 does not
+    // inline forces them into heap objects and can take the whole kernel off the intrinsic path.
+    FloatVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c10).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c11).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c20).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c21).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c30).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c31).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c40).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c41).intoArray(c, ci + L);
+    ci += ldc;
+    FloatVector.fromArray(S, c, ci).add(c50).intoArray(c, ci);
+    FloatVector.fromArray(S, c, ci + L).add(c51).intoArray(c, ci + L);
   }
 
-  private static void addTo(float[] c, int at, FloatVector v0, FloatVector v1) {
-    FloatVector.fromArray(S, c, at).add(v0).intoArray(c, at);
-    FloatVector.fromArray(S, c, at + L).add(v1).intoArray(c, at + L);
+  /**
+   * Fills B panels for {@link #gemmPackedA}: rows {@code [pc, pc+kc)} and columns {@code [jc,
+   * jc+nc)} of B, as consecutive NR-wide panels (row by row within a panel), zero-padded past the
+   * last column. Lets convolutions write im2col data straight into the packed layout.
+   */
+  @FunctionalInterface
+  public interface PanelSource {
+    void pack(int pc, int kc, int jc, int nc, float[] out);
+  }
+
+  /** Floats needed by {@link #packWholeA} for an m x k matrix. */
+  public static int packedASize(int m, int k) {
+    return ((m + MR - 1) / MR) * MR * k;
+  }
+
+  /**
+   * Packs all of alpha * op(A) (m x k) once, for matrices used many times (weights): KC-deep blocks
+   * of MR-tall panels, the layout {@link #gemmPackedA} reads.
+   */
+  public static float[] packWholeA(
+      boolean transA, float[] a, int aOff, int lda, int m, int k, float alpha) {
+    int mPad = ((m + MR - 1) / MR) * MR;
+    float[] out = new float[mPad * k];
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      packA(transA, a, aOff, lda, 0, m, pc, kc, alpha, out, pc * mPad);
+    }
+    return out;
+  }
+
+  /**
+   * {@code C[i0:i1, j0:j1) += A[i0:i1, :] * B[:, j0:j1)} with A (m x k) packed by {@link
+   * #packWholeA} and B produced by {@code source}; then, if {@code clamp}, that block of C is
+   * clamped to {@code [lo, hi]} (a fused Relu or Clip). C must hold its initial values (e.g. the
+   * bias). {@code i0} must be a multiple of {@link #MR}.
+   */
+  public static void gemmPackedA(
+      float[] packedA,
+      int m,
+      int k,
+      int i0,
+      int i1,
+      PanelSource source,
+      int j0,
+      int j1,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean clamp,
+      float lo,
+      float hi) {
+    if (i0 % MR != 0) {
+      throw new IllegalArgumentException("first row " + i0 + " is not a multiple of " + MR);
+    }
+    i1 = Math.min(i1, m);
+    if (i1 <= i0 || j1 <= j0 || k == 0) {
+      if (clamp && i1 > i0 && j1 > j0) {
+        for (int i = i0; i < i1; i++) {
+          clampRow(c, cOff + i * ldc + j0, j1 - j0, lo, hi);
+        }
+      }
+      return;
+    }
+    Buffers buf = BUFFERS.get();
+    int mPad = ((m + MR - 1) / MR) * MR;
+    for (int jc = j0; jc < j1; jc += NC) {
+      int nc = Math.min(NC, j1 - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        boolean last = pc + kc == k;
+        source.pack(pc, kc, jc, nc, buf.b);
+        int aBlock = pc * mPad;
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = Math.min(NR, nc - jr);
+          int bPanel = (jr / NR) * kc * NR;
+          for (int ir = i0; ir < i1; ir += MR) {
+            int mr = Math.min(MR, i1 - ir);
+            int aPanel = aBlock + (ir / MR) * kc * MR;
+            int cAt = cOff + ir * ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              kernel(kc, packedA, aPanel, buf.b, bPanel, c, cAt, ldc);
+            } else {
+              java.util.Arrays.fill(buf.tile, 0f);
+              kernel(kc, packedA, aPanel, buf.b, bPanel, buf.tile, 0, NR);
+              for (int i = 0; i < mr; i++) {
+                int row = cAt + i * ldc;
+                for (int j = 0; j < nr; j++) {
+                  c[row + j] += buf.tile[i * NR + j];
+                }
+              }
+            }
+            if (last && clamp) {
+              for (int i = 0; i < mr; i++) {
+                clampRow(c, cAt + i * ldc, nr, lo, hi);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Clamps {@code n} floats of {@code c} from {@code at} to {@code [lo, hi]} (NaN stays NaN). */
+  static void clampRow(float[] c, int at, int n, float lo, float hi) {
+    int j = 0;
+    for (; j <= n - L; j += L) {
+      FloatVector v = FloatVector.fromArray(S, c, at + j);
+      v.max(lo).min(hi).intoArray(c, at + j);
+    }
+    for (; j < n; j++) {
+      float v = c[at + j];
+      c[at + j] = v < lo ? lo : v > hi ? hi : v;
+    }
+  }
+
+  /** Packs the B of a plain row-major (or transposed) matrix. */
+  public static PanelSource matrix(boolean transB, float[] b, int bOff, int ldb) {
+    return (pc, kc, jc, nc, out) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, out);
   }
 
   /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, row by row, zero-padded. */
@@ -205,8 +333,8 @@ public final class VectorGemm {
       int pc,
       int kc,
       float alpha,
-      float[] out) {
-    int o = 0;
+      float[] out,
+      int o) {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       for (int p = 0; p < kc; p++) {

@@ -40,6 +40,14 @@ public interface ExecContext {
   void setOutput(int i, Object value);
 
   /**
+   * Threads this node may use ({@link dev.ledge.runtime.SessionOptions#threads}), e.g. for {@link
+   * dev.ledge.kernels.Parallel#forEach}. Results must not depend on it.
+   */
+  default int threads() {
+    return 1;
+  }
+
+  /**
    * A {@link dev.ledge.LedgeException} for a run-time problem in this node (for example shapes that
    * only disagree at run time), with the node named in the message.
    */

@@ -17,7 +17,12 @@ final class OperatorFamilies {
           new dev.ledge.ops.nn.NnOperators(),
           new dev.ledge.ops.tensor.TensorOperators(),
           new dev.ledge.ops.vision.VisionOperators(),
-          new dev.ledge.ops.attention.AttentionOperators());
+          new dev.ledge.ops.attention.AttentionOperators(),
+          new dev.ledge.ops.text.TextOperators(),
+          new dev.ledge.ops.ml.MlOperators(),
+          new dev.ledge.ops.training.TrainingOperators(),
+          new dev.ledge.ops.random.RandomOperators(),
+          new dev.ledge.ops.image.ImageOperators());
 
   private OperatorFamilies() {}
 }

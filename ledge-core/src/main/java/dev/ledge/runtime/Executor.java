@@ -26,6 +26,12 @@ final class Executor {
   static final class RunState {
     private final Map<Plan, Frame> frames = new IdentityHashMap<>();
 
+    /** Per-op totals, or null when not profiling. */
+    Profile profile;
+
+    /** Intra-op threads kernels may use. */
+    int threads = 1;
+
     Frame frame(Plan plan) {
       Frame f = frames.get(plan);
       if (f == null || f.active) {
@@ -87,10 +93,23 @@ final class Executor {
     /** Runs every step. */
     void runSteps() {
       active = true;
+      Profile profile = state.profile;
       try {
         for (Step step : plan.steps()) {
           ctx.step = step;
-          execute(step, ctx);
+          if (profile == null) {
+            execute(step, ctx);
+          } else {
+            long b0 = profile.allocated();
+            long t0 = profile.now();
+            execute(step, ctx);
+            long t1 = profile.now();
+            String op =
+                step.node().domain().isEmpty()
+                    ? step.node().opType()
+                    : step.node().domain() + "." + step.node().opType();
+            profile.add(op, t1 - t0, profile.allocated() - b0);
+          }
         }
       } finally {
         active = false;
@@ -249,6 +268,11 @@ final class Executor {
         values[slot] = value;
         frame.fresh[slot] = false;
       }
+    }
+
+    @Override
+    public int threads() {
+      return frame.state.threads;
     }
 
     @Override

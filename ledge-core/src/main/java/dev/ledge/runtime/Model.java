@@ -107,6 +107,7 @@ public final class Model {
               + "; Ledge supports opsets 1.."
               + OperatorRegistry.MAX_ONNX_OPSET);
     }
-    return new Planner(registry, def.opsetImports(), options, null).plan(def.graph(), null);
+    return new Planner(registry, def.opsetImports(), options, null, def.irVersion() >= 4)
+        .plan(def.graph(), null);
   }
 }

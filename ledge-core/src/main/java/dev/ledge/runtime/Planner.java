@@ -52,6 +52,13 @@ final class Planner {
   private final SessionOptions options;
   private final Planner parent;
 
+  /**
+   * True from IR version 4 on: an initializer that is also a graph input is a default the caller
+   * may override (so it is not folded). Before IR 4 every initializer had to be listed as an input,
+   * and such inputs are weights (ONNX Runtime treats them the same way).
+   */
+  private final boolean overridableInitializers;
+
   private final Map<String, Integer> slotOf = new HashMap<>();
   private final List<String> names = new ArrayList<>();
   private final List<ValueType> types = new ArrayList<>();
@@ -59,11 +66,16 @@ final class Planner {
   private final List<Plan.Capture> captures = new ArrayList<>();
 
   Planner(
-      OperatorRegistry registry, Map<String, Long> opsets, SessionOptions options, Planner parent) {
+      OperatorRegistry registry,
+      Map<String, Long> opsets,
+      SessionOptions options,
+      Planner parent,
+      boolean overridableInitializers) {
     this.registry = registry;
     this.opsets = opsets;
     this.options = options;
     this.parent = parent;
+    this.overridableInitializers = overridableInitializers;
   }
 
   /**
@@ -93,6 +105,9 @@ final class Planner {
         t = merge(t, formalInputTypes.get(i));
       }
       Tensor init = graph.initializers().get(vi.name());
+      if (init != null && !overridableInitializers) {
+        continue; // IR < 4: initializers had to be listed as inputs; they are constants
+      }
       if (t == null && init == null) {
         throw new GraphException(
             "graph '" + graph.name() + "' input '" + vi.name() + "' has no type");
@@ -579,7 +594,7 @@ final class Planner {
 
     @Override
     public Subgraph prepareSubgraph(Graph graph, List<ValueType> inputTypes) {
-      Planner sub = new Planner(registry, opsets, options, Planner.this);
+      Planner sub = new Planner(registry, opsets, options, Planner.this, overridableInitializers);
       Plan plan = sub.plan(graph, inputTypes);
       return new PlannedSubgraph(plan);
     }

@@ -54,6 +54,15 @@ public final class Session implements AutoCloseable {
     }
     symbolNames = symbols.toArray(String[]::new);
     symbolValues = new long[symbolNames.length];
+    if (options.profile()) {
+      state.profile = new Profile();
+    }
+    state.threads = options.threads();
+  }
+
+  /** Time and allocation per operator type so far, or null unless profiling was enabled. */
+  public Profile profile() {
+    return state.profile;
   }
 
   public SessionOptions options() {

@@ -13,6 +13,7 @@ public final class SessionOptions {
   }
 
   private int threads = 1;
+  private boolean profile;
   private OptimizationLevel optimizationLevel = OptimizationLevel.BASIC;
 
   public static SessionOptions defaults() {
@@ -32,6 +33,16 @@ public final class SessionOptions {
     return threads;
   }
 
+  /** Collect time and allocation per operator type (see {@link Session#profile()}). */
+  public SessionOptions profile(boolean on) {
+    profile = on;
+    return this;
+  }
+
+  public boolean profile() {
+    return profile;
+  }
+
   public SessionOptions optimizationLevel(OptimizationLevel level) {
     optimizationLevel = level;
     return this;
@@ -42,6 +53,9 @@ public final class SessionOptions {
   }
 
   SessionOptions copy() {
-    return new SessionOptions().threads(threads).optimizationLevel(optimizationLevel);
+    return new SessionOptions()
+        .threads(threads)
+        .optimizationLevel(optimizationLevel)
+        .profile(profile);
   }
 }

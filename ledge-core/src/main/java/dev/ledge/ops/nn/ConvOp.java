@@ -2,8 +2,10 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.kernels.ReferenceIm2col;
+import dev.ledge.kernels.Scratch;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
@@ -110,6 +112,7 @@ final class ConvOp implements Operator {
     switch (x.dtype()) {
       case FLOAT32 ->
           convFloat(
+              ctx.threads(),
               geo,
               x.floats(),
               x.offset(),
@@ -133,6 +136,7 @@ final class ConvOp implements Operator {
       default -> {
         float[] yf = new float[y.size()];
         convFloat(
+            ctx.threads(),
             geo,
             FloatIo.toFloats(x),
             0,
@@ -183,6 +187,7 @@ final class ConvOp implements Operator {
   }
 
   static void convFloat(
+      int threads,
       Geometry geo,
       float[] x,
       int xOff,
@@ -204,7 +209,7 @@ final class ConvOp implements Operator {
     if (outSize == 0) {
       return;
     }
-    float[] col = direct ? null : new float[ck * tileRows * g.outW];
+    float[] col = direct ? null : Scratch.floats(Scratch.Slot.COLUMNS, ck * tileRows * g.outW);
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;
@@ -218,15 +223,17 @@ final class ConvOp implements Operator {
           beta = 1f;
         }
         if (direct) {
-          ReferenceGemm.sgemm(
-              false, false, mg, outSize, cg, 1f, w, wo, ck, x, xo, inSize, beta, y, yo, outSize);
+          Gemm.sgemm(
+              threads, false, false, mg, outSize, cg, 1f, w, wo, ck, x, xo, inSize, beta, y, yo,
+              outSize);
           continue;
         }
         for (int r0 = 0; r0 < rows; r0 += tileRows) {
           int rc = Math.min(tileRows, rows - r0);
           int cols = rc * g.outW;
           ReferenceIm2col.im2col(x, xo, cg, g, r0, rc, col, 0);
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
+              threads,
               false,
               false,
               mg,

@@ -3,8 +3,10 @@ package dev.ledge.ops.nn;
 import dev.ledge.LedgeException;
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.kernels.ReferenceIm2col;
+import dev.ledge.kernels.Scratch;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
@@ -271,7 +273,7 @@ final class ConvTransposeOp implements Operator {
     int ck = geo.ck(); // mg * K
     int tileRows = geo.tileRows();
     int rows = g.outD * g.outH;
-    float[] col = new float[ck * tileRows * g.outW];
+    float[] col = Scratch.floats(Scratch.Slot.COLUMNS, ck * tileRows * g.outW);
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.m() + grp * cg) * xSize;
@@ -284,7 +286,7 @@ final class ConvTransposeOp implements Operator {
         for (int r0 = 0; r0 < rows; r0 += tileRows) {
           int rc = Math.min(tileRows, rows - r0);
           int cols = rc * g.outW;
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
               true,
               false,
               ck,

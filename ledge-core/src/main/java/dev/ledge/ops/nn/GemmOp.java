@@ -2,6 +2,7 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
@@ -141,7 +142,8 @@ final class GemmOp implements Operator {
           }
           beta = 1f;
         }
-        ReferenceGemm.sgemm(
+        Gemm.sgemm(
+            ctx.threads(),
             p.transA(),
             p.transB(),
             m,
@@ -199,7 +201,8 @@ final class GemmOp implements Operator {
           }
           beta = 1f;
         }
-        ReferenceGemm.sgemm(
+        Gemm.sgemm(
+            ctx.threads(),
             p.transA(),
             p.transB(),
             m,

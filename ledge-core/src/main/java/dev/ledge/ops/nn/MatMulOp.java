@@ -2,6 +2,7 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.ops.Broadcast;
 import dev.ledge.ops.ExecContext;
@@ -126,7 +127,8 @@ final class MatMulOp implements Operator {
         float[] ba = b.floats();
         float[] ya = y.floats();
         for (int i = 0; i < batches; i++) {
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
+              ctx.threads(),
               false,
               false,
               m,
@@ -174,7 +176,8 @@ final class MatMulOp implements Operator {
         float[] ba = FloatIo.toFloats(b);
         float[] ya = new float[y.size()];
         for (int i = 0; i < batches; i++) {
-          ReferenceGemm.sgemm(
+          Gemm.sgemm(
+              ctx.threads(),
               false,
               false,
               m,
