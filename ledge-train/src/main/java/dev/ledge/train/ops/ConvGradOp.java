@@ -309,9 +309,18 @@ final class ConvGradOp implements Operator {
         for (int kh = 0; kh < g.k[1]; kh++) {
           for (int kw = 0; kw < g.k[2]; kw++, row++) {
             int cb = row * ld + colOff;
-            Arrays.fill(col, cb, cb + p, 0f);
             int owLo = lo(g, 2, kw);
             int owHi = hi(g, 2, kw);
+            boolean full =
+                owLo == 0
+                    && owHi == g.out[2]
+                    && lo(g, 1, kh) == 0
+                    && hi(g, 1, kh) == g.out[1]
+                    && lo(g, 0, kd) == 0
+                    && hi(g, 0, kd) == g.out[0];
+            if (!full) {
+              Arrays.fill(col, cb, cb + p, 0f); // positions in the padding stay 0
+            }
             int iw0 = -g.pb[2] + kw * g.d[2];
             for (int od = lo(g, 0, kd); od < hi(g, 0, kd); od++) {
               int id = od * g.s[0] - g.pb[0] + kd * g.d[0];
@@ -353,8 +362,14 @@ final class ConvGradOp implements Operator {
                 int ih = oh * g.s[1] - g.pb[1] + kh * g.d[1];
                 int xrow = xb + (id * g.in[1] + ih) * g.in[2] + iw0;
                 int crow = cb + (od * g.out[1] + oh) * g.out[2];
-                for (int ow = owLo; ow < owHi; ow++) {
-                  x[xrow + ow * g.s[2]] += col[crow + ow];
+                if (g.s[2] == 1) {
+                  for (int ow = owLo; ow < owHi; ow++) {
+                    x[xrow + ow] += col[crow + ow];
+                  }
+                } else {
+                  for (int ow = owLo; ow < owHi; ow++) {
+                    x[xrow + ow * g.s[2]] += col[crow + ow];
+                  }
                 }
               }
             }

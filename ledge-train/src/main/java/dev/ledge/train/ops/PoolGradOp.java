@@ -66,7 +66,9 @@ final class PoolGradOp implements Operator {
     if (x.dtype() == DType.FLOAT32) {
       float[] o = dx.floats();
       Arrays.fill(o, dx.offset(), dx.offset() + dx.size(), 0f);
-      if (max) {
+      if (max && plain2d(g)) {
+        maxGrad2d(g, planes, dy.floats(), dy.offset(), x.floats(), x.offset(), o, dx.offset());
+      } else if (max) {
         maxGrad(g, planes, dy.floats(), dy.offset(), x.floats(), x.offset(), o, dx.offset());
       } else {
         avgGrad(g, planes, includePad, dy.floats(), dy.offset(), o, dx.offset());
@@ -78,6 +80,53 @@ final class PoolGradOp implements Operator {
         maxGrad(g, planes, dy.doubles(), dy.offset(), x.doubles(), x.offset(), o, dx.offset());
       } else {
         avgGrad(g, planes, includePad, dy.doubles(), dy.offset(), o, dx.offset());
+      }
+    }
+  }
+
+  /** 2-D pooling without padding or dilation whose windows all lie inside the input. */
+  private static boolean plain2d(Geometry g) {
+    return g.k[0] == 1
+        && g.pb[1] == 0
+        && g.pb[2] == 0
+        && g.d[1] == 1
+        && g.d[2] == 1
+        && (g.out[1] - 1) * g.s[1] + g.k[1] <= g.in[1]
+        && (g.out[2] - 1) * g.s[2] + g.k[2] <= g.in[2];
+  }
+
+  /** {@link #maxGrad} for {@link #plain2d} windows: no bounds checks in the window loops. */
+  private static void maxGrad2d(
+      Geometry g, int planes, float[] dy, int dyo, float[] x, int xo, float[] dx, int dxo) {
+    int inH = g.in[1];
+    int inW = g.in[2];
+    int outH = g.out[1];
+    int outW = g.out[2];
+    int kh = g.k[1];
+    int kw = g.k[2];
+    int sh = g.s[1];
+    int sw = g.s[2];
+    int o = dyo;
+    for (int p = 0; p < planes; p++) {
+      int base = p * inH * inW;
+      for (int oh = 0; oh < outH; oh++) {
+        int rowStart = base + oh * sh * inW;
+        for (int ow = 0; ow < outW; ow++, o++) {
+          int first = rowStart + ow * sw;
+          int best = first;
+          float bv = x[xo + first];
+          for (int i = 0; i < kh; i++) {
+            int r = first + i * inW;
+            for (int j = 0; j < kw; j++) {
+              float v = x[xo + r + j];
+              if (v > bv) {
+                bv = v;
+                best = r + j;
+              }
+            }
+          }
+          dx[dxo + best] += dy[o];
+        }
       }
     }
   }
