@@ -141,4 +141,13 @@ class ElementwiseGradTest {
         .check();
     GradCheck.op("LogSoftmax", 9).input("x", random(6, -2, 2, 2, 2, 3)).check();
   }
+
+  @Test
+  void inferenceDropoutIsTheIdentity() {
+    GradCheck.op("Dropout", 13).input("x", random(1, -1, 1, 3, 4)).check();
+    GradCheck.op("Dropout", 7)
+        .input("x", random(2, -1, 1, 5))
+        .attr(Attribute.of("ratio", 0.3f))
+        .check();
+  }
 }
