@@ -59,6 +59,10 @@ final class BatchNormGradOp implements Operator {
     Tensor dx = ctx.output(0, x.dtype(), xs);
     Tensor dScale = ctx.hasOutput(1) ? ctx.output(1, x.dtype(), scale.shape()) : null;
     Tensor dBias = ctx.hasOutput(2) ? ctx.output(2, x.dtype(), scale.shape()) : null;
+    if (x.dtype() == DType.FLOAT32) {
+      float32(dy, x, scale, mean, var, dx, dScale, dBias, n, c, plane, eps, training);
+      return;
+    }
     for (int ch = 0; ch < c; ch++) {
       double mu;
       double inv;
@@ -108,6 +112,88 @@ final class BatchNormGradOp implements Operator {
             r = g * gamma * inv;
           }
           dx.setDouble(base + i, r);
+        }
+      }
+      if (dScale != null) {
+        dScale.setDouble(ch, sumDyXhat);
+      }
+      if (dBias != null) {
+        dBias.setDouble(ch, sumDy);
+      }
+    }
+  }
+
+  /** The same computation on float32 arrays (statistics and sums in double). */
+  private static void float32(
+      Tensor dyT,
+      Tensor xT,
+      Tensor scale,
+      Tensor mean,
+      Tensor var,
+      Tensor dxT,
+      Tensor dScale,
+      Tensor dBias,
+      int n,
+      int c,
+      int plane,
+      double eps,
+      boolean training) {
+    float[] dy = dyT.floats();
+    float[] x = xT.floats();
+    float[] dx = dxT.floats();
+    int dyo = dyT.offset();
+    int xo = xT.offset();
+    int dxo = dxT.offset();
+    long count = (long) n * plane;
+    for (int ch = 0; ch < c; ch++) {
+      double mu;
+      double inv;
+      if (training) {
+        double s = 0;
+        for (int b = 0; b < n; b++) {
+          int base = xo + (b * c + ch) * plane;
+          for (int i = 0; i < plane; i++) {
+            s += x[base + i];
+          }
+        }
+        mu = count == 0 ? 0 : s / count;
+        double q = 0;
+        for (int b = 0; b < n; b++) {
+          int base = xo + (b * c + ch) * plane;
+          for (int i = 0; i < plane; i++) {
+            double d = x[base + i] - mu;
+            q += d * d;
+          }
+        }
+        inv = 1 / Math.sqrt((count == 0 ? 0 : q / count) + eps);
+      } else {
+        mu = mean.getDouble(ch);
+        inv = 1 / Math.sqrt(var.getDouble(ch) + eps);
+      }
+      double sumDy = 0;
+      double sumDyX = 0;
+      for (int b = 0; b < n; b++) {
+        int xb = xo + (b * c + ch) * plane;
+        int gb = dyo + (b * c + ch) * plane;
+        for (int i = 0; i < plane; i++) {
+          double g = dy[gb + i];
+          sumDy += g;
+          sumDyX += g * (x[xb + i] - mu);
+        }
+      }
+      double sumDyXhat = sumDyX * inv;
+      double gamma = scale.getDouble(ch);
+      // dx = gamma * inv * (dy - sumDy / count - xhat * sumDyXhat / count), xhat = (x - mu) * inv
+      float a = (float) (gamma * inv);
+      float b0 = (float) (training ? -gamma * inv * sumDy / count : 0);
+      float k = (float) (training ? -gamma * inv * inv * sumDyXhat / count : 0);
+      float fmu = (float) mu;
+      for (int b = 0; b < n; b++) {
+        int xb = xo + (b * c + ch) * plane;
+        int gb = dyo + (b * c + ch) * plane;
+        int ob = dxo + (b * c + ch) * plane;
+        for (int i = 0; i < plane; i++) {
+          dx[ob + i] = a * dy[gb + i] + k * (x[xb + i] - fmu) + b0;
         }
       }
       if (dScale != null) {
