@@ -33,6 +33,7 @@ public final class GradientRules {
     ShapeRules.register(r);
     LossRules.register(r);
     RecurrentRules.register(r);
+    MoreRules.register(r);
     r.frozen = true;
     return r;
   }
