@@ -4,15 +4,18 @@ import dev.ledge.graph.ModelDef;
 import dev.ledge.graph.ValueInfo;
 import dev.ledge.runtime.Model;
 import dev.ledge.runtime.ModelStats;
+import dev.ledge.runtime.SessionOptions.OptimizationLevel;
 import dev.ledge.tensor.DType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ledge inspect}: what a model is, at a glance. */
@@ -22,6 +25,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Show a model's opsets, inputs and outputs (dtypes and shapes), operator histogram,"
           + " parameters by dtype and estimated multiply-accumulates.",
+      "",
+      "With --optimized (or --level), also run the graph passes of a session at that level and"
+          + " show the operator histogram and parameters before and after.",
       ""
     })
 final class InspectCommand implements Callable<Integer> {
@@ -29,6 +35,19 @@ final class InspectCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "MODEL", description = "An .onnx file.")
   Path model;
+
+  @Option(
+      names = "--optimized",
+      description = "Also show the graph after the optimization passes sessions run.")
+  boolean optimized;
+
+  @Option(
+      names = "--level",
+      paramLabel = "LEVEL",
+      description =
+          "Optimization level for --optimized: ${COMPLETION-CANDIDATES} (default: ALL, as"
+              + " sessions). Implies --optimized.")
+  OptimizationLevel level;
 
   @Override
   public Integer call() {
@@ -61,22 +80,18 @@ final class InspectCommand implements Callable<Integer> {
     }
     ModelStats stats = ModelStats.of(m, inferred);
     out.println();
-    int nodes = stats.opCounts().values().stream().mapToInt(Integer::intValue).sum();
-    out.printf("operators:  %d nodes, %d op types%n", nodes, stats.opCounts().size());
-    stats.opCounts().entrySet().stream()
-        .sorted(
-            Map.Entry.<String, Integer>comparingByValue()
-                .reversed()
-                .thenComparing(Map.Entry.comparingByKey()))
-        .forEach(e -> out.printf("  %-28s %6d%n", e.getKey(), e.getValue()));
-    out.println();
-    long totalParams = stats.paramCount().values().stream().mapToLong(Long::longValue).sum();
-    long totalBytes = stats.paramBytes().values().stream().mapToLong(Long::longValue).sum();
-    out.printf("parameters: %,d (%s)%n", totalParams, bytes(totalBytes));
-    for (Map.Entry<DType, Long> e : stats.paramCount().entrySet()) {
-      out.printf(
-          "  %-28s %,14d  %s%n",
-          e.getKey(), e.getValue(), bytes(stats.paramBytes().get(e.getKey())));
+    if (optimized || level != null) {
+      printOptimized(out, m, stats, level != null ? level : OptimizationLevel.ALL);
+    } else {
+      out.printf("operators:  %d nodes, %d op types%n", nodes(stats), stats.opCounts().size());
+      stats.opCounts().entrySet().stream()
+          .sorted(
+              Map.Entry.<String, Integer>comparingByValue()
+                  .reversed()
+                  .thenComparing(Map.Entry.comparingByKey()))
+          .forEach(e -> out.printf("  %-28s %6d%n", e.getKey(), e.getValue()));
+      out.println();
+      printParameters(out, stats);
     }
     out.println();
     out.printf(
@@ -94,6 +109,54 @@ final class InspectCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static int nodes(ModelStats stats) {
+    return stats.opCounts().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static void printParameters(PrintWriter out, ModelStats stats) {
+    long totalParams = stats.paramCount().values().stream().mapToLong(Long::longValue).sum();
+    long totalBytes = stats.paramBytes().values().stream().mapToLong(Long::longValue).sum();
+    out.printf("parameters: %,d (%s)%n", totalParams, bytes(totalBytes));
+    for (Map.Entry<DType, Long> e : stats.paramCount().entrySet()) {
+      out.printf(
+          "  %-28s %,14d  %s%n",
+          e.getKey(), e.getValue(), bytes(stats.paramBytes().get(e.getKey())));
+    }
+  }
+
+  /** The operator histogram before and after the level's passes, then both parameter tables. */
+  private static void printOptimized(
+      PrintWriter out, Model m, ModelStats before, OptimizationLevel level) {
+    long t0 = System.nanoTime();
+    ModelDef optimizedDef = m.optimizedDefinition(level);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    ModelStats after = ModelStats.of(Model.of(optimizedDef), Map.of());
+    out.printf(
+        "operators:  %d nodes, %d op types; after %s passes: %d nodes, %d op types%n",
+        nodes(before), before.opCounts().size(), level, nodes(after), after.opCounts().size());
+    out.printf("  %-28s %6s %6s%n", "", "before", "after");
+    TreeSet<String> ops = new TreeSet<>(before.opCounts().keySet());
+    ops.addAll(after.opCounts().keySet());
+    ops.stream()
+        .sorted(
+            java.util.Comparator.<String>comparingInt(op -> -before.opCounts().getOrDefault(op, 0))
+                .thenComparing(op -> -after.opCounts().getOrDefault(op, 0))
+                .thenComparing(op -> op))
+        .forEach(
+            op ->
+                out.printf(
+                    "  %-28s %6d %6d%n",
+                    op,
+                    before.opCounts().getOrDefault(op, 0),
+                    after.opCounts().getOrDefault(op, 0)));
+    out.printf("passes:     %s in %d ms%n", level, ms);
+    out.println();
+    out.print("before: ");
+    printParameters(out, before);
+    out.printf("after %s: ", level);
+    printParameters(out, after);
   }
 
   private static String blank(String s) {

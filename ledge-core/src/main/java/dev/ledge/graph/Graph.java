@@ -94,6 +94,24 @@ public final class Graph {
     return valueInfo.get(valueName);
   }
 
+  /**
+   * A deep copy: new node, input, output, initializer and value-info containers, nodes copied with
+   * {@link Node#deepCopy()} (so subgraphs too). Tensors are shared, not copied: treat tensors of
+   * the IR as immutable values and replace them rather than writing into them.
+   */
+  public Graph deepCopy() {
+    Graph g = new Graph(name);
+    g.docString = docString;
+    for (Node n : nodes) {
+      g.nodes.add(n.deepCopy());
+    }
+    g.inputs.addAll(inputs);
+    g.outputs.addAll(outputs);
+    g.initializers.putAll(initializers);
+    g.valueInfo.putAll(valueInfo);
+    return g;
+  }
+
   @Override
   public String toString() {
     return "Graph(" + name + ", " + nodes.size() + " nodes)";

@@ -33,6 +33,15 @@ public final class ModelDef {
     irVersion = v;
   }
 
+  /**
+   * True if a graph input that has an initializer is a default callers may override (IR version 4
+   * and later). Before IR version 4 every initializer had to be listed as a graph input, so there
+   * the listing says nothing and initializers are constants (as ONNX Runtime treats them).
+   */
+  public boolean initializersOverridable() {
+    return irVersion >= 4;
+  }
+
   /** Operator set versions by domain ("" is the default ONNX domain). Mutable. */
   public Map<String, Long> opsetImports() {
     return opsetImports;
@@ -94,6 +103,39 @@ public final class ModelDef {
   /** Metadata properties (mutable, in file order). */
   public Map<String, String> metadata() {
     return metadata;
+  }
+
+  /**
+   * A deep copy that a pass may rewrite without touching this model: graphs and nodes are copied
+   * (see {@link Graph#deepCopy()}), tensors are shared.
+   */
+  public ModelDef deepCopy() {
+    ModelDef m = new ModelDef(graph == null ? null : graph.deepCopy());
+    m.irVersion = irVersion;
+    m.opsetImports.putAll(opsetImports);
+    m.producerName = producerName;
+    m.producerVersion = producerVersion;
+    m.domain = domain;
+    m.modelVersion = modelVersion;
+    m.docString = docString;
+    m.metadata.putAll(metadata);
+    for (FunctionDef f : functions) {
+      List<Node> body = new ArrayList<>();
+      for (Node n : f.nodes()) {
+        body.add(n.deepCopy());
+      }
+      m.functions.add(
+          new FunctionDef(
+              f.domain(),
+              f.name(),
+              f.inputs(),
+              f.outputs(),
+              f.attributes(),
+              f.defaults(),
+              body,
+              f.opsetImports()));
+    }
+    return m;
   }
 
   /** Model-local functions (mutable). */

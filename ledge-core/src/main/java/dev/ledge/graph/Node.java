@@ -106,6 +106,27 @@ public final class Node {
     return n;
   }
 
+  /**
+   * A deep copy: new lists and attribute map, and subgraph attributes (GRAPH, GRAPHS) copied
+   * recursively. Tensor attribute values are shared: treat tensors of the IR as immutable.
+   */
+  public Node deepCopy() {
+    Node n = copy();
+    for (Map.Entry<String, Attribute> e : n.attributes.entrySet()) {
+      Attribute a = e.getValue();
+      if (a.type() == Attribute.Type.GRAPH) {
+        e.setValue(Attribute.of(a.name(), a.asGraph().deepCopy()));
+      } else if (a.type() == Attribute.Type.GRAPHS) {
+        List<Graph> graphs = new ArrayList<>();
+        for (Graph g : a.asGraphs()) {
+          graphs.add(g.deepCopy());
+        }
+        e.setValue(new Attribute(a.name(), Attribute.Type.GRAPHS, List.copyOf(graphs)));
+      }
+    }
+    return n;
+  }
+
   @Override
   public String toString() {
     return describe() + " " + inputs + " -> " + outputs;

@@ -28,10 +28,11 @@ public final class ReferencePool {
   }
 
   /**
-   * Float max pooling. If {@code indices} is not null, also writes for each output the flat index
-   * of the (first) maximum in the whole input tensor, counting planes row-major and positions
-   * within a plane row-major, or column-major if {@code columnMajor} (MaxPool storage_order=1).
-   * {@code firstPlane} is the index of the first pooled plane in the whole tensor.
+   * Float max pooling (NaN in a window gives NaN, as numpy's max). If {@code indices} is not null,
+   * also writes for each output the flat index of the (first) maximum in the whole input tensor,
+   * counting planes row-major and positions within a plane row-major, or column-major if {@code
+   * columnMajor} (MaxPool storage_order=1). {@code firstPlane} is the index of the first pooled
+   * plane in the whole tensor.
    */
   public static void maxPool(
       float[] x,
@@ -65,10 +66,10 @@ public final class ReferencePool {
                 for (int kw = r.w[ow]; kw < r.w[g.outW + ow]; kw++) {
                   int at = row + kw * g.dW;
                   float v = x[xb + at];
-                  if (bestAt < 0 || v > best) {
-                    best = v;
+                  if (bestAt < 0 || v > best || (v != v && best == best)) {
                     bestAt = at;
                   }
+                  best = Math.max(best, v); // NaN propagates, as numpy's max in the ONNX reference
                 }
               }
             }
@@ -115,10 +116,10 @@ public final class ReferencePool {
                 for (int kw = r.w[ow]; kw < r.w[g.outW + ow]; kw++) {
                   int at = row + kw * g.dW;
                   double v = x[xb + at];
-                  if (bestAt < 0 || v > best) {
-                    best = v;
+                  if (bestAt < 0 || v > best || (v != v && best == best)) {
                     bestAt = at;
                   }
+                  best = Math.max(best, v);
                 }
               }
             }

@@ -79,6 +79,39 @@ public final class VectorGemm {
     if (k == 0 || alpha == 0f) {
       return;
     }
+    if (m <= SMALL_M) {
+      // A few rows (a batch of 1, an RNN step): stream B once per row instead of packing it.
+      for (int i = 0; i < m; i++) {
+        if (transB) {
+          rowTimesTransposed(
+              k,
+              n,
+              alpha,
+              a,
+              aOff + (transA ? i : i * lda),
+              transA ? lda : 1,
+              b,
+              bOff,
+              ldb,
+              c,
+              cOff + i * ldc);
+        } else {
+          rowTimesMatrix(
+              k,
+              n,
+              alpha,
+              a,
+              aOff + (transA ? i : i * lda),
+              transA ? lda : 1,
+              b,
+              bOff,
+              ldb,
+              c,
+              cOff + i * ldc);
+        }
+      }
+      return;
+    }
     Buffers buf = BUFFERS.get();
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
@@ -111,6 +144,83 @@ public final class VectorGemm {
           }
         }
       }
+    }
+  }
+
+  /** Up to this many rows of A, GEMM streams B per row (see {@link #rowTimesMatrix}). */
+  static final int SMALL_M = 2;
+
+  /** c[0:n] += alpha * (a row, stride as) * B where B is k x n row-major: axpy over B's rows. */
+  private static void rowTimesMatrix(
+      int k,
+      int n,
+      float alpha,
+      float[] a,
+      int ai,
+      int as,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int ci) {
+    for (int p = 0; p < k; p++) {
+      float av = alpha * a[ai + p * as];
+      if (av == 0f) {
+        continue; // adds exactly 0 (the packed path would add 0 * b, which differs only for inf/NaN
+        // b)
+      }
+      int row = bOff + p * ldb;
+      FloatVector va = FloatVector.broadcast(S, av);
+      int j = 0;
+      for (; j <= n - L; j += L) {
+        FloatVector.fromArray(S, b, row + j)
+            .fma(va, FloatVector.fromArray(S, c, ci + j))
+            .intoArray(c, ci + j);
+      }
+      for (; j < n; j++) {
+        c[ci + j] += av * b[row + j];
+      }
+    }
+  }
+
+  /** c[0:n] += alpha * (a row) * B^T where B is n x k row-major: one dot product per column. */
+  private static void rowTimesTransposed(
+      int k,
+      int n,
+      float alpha,
+      float[] a,
+      int ai,
+      int as,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int ci) {
+    float[] row = a;
+    int ro = ai;
+    if (as != 1) {
+      row = Scratch.floats(Scratch.Slot.ROW, k);
+      ro = 0;
+      for (int p = 0; p < k; p++) {
+        row[p] = a[ai + p * as];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      int bj = bOff + j * ldb;
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = FloatVector.zero(S);
+      int p = 0;
+      for (; p <= k - 2 * L; p += 2 * L) {
+        acc0 = FloatVector.fromArray(S, row, ro + p).fma(FloatVector.fromArray(S, b, bj + p), acc0);
+        acc1 =
+            FloatVector.fromArray(S, row, ro + p + L)
+                .fma(FloatVector.fromArray(S, b, bj + p + L), acc1);
+      }
+      float sum = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      for (; p < k; p++) {
+        sum += row[ro + p] * b[bj + p];
+      }
+      c[ci + j] += alpha * sum;
     }
   }
 
@@ -278,8 +388,7 @@ public final class VectorGemm {
       v.max(lo).min(hi).intoArray(c, at + j);
     }
     for (; j < n; j++) {
-      float v = c[at + j];
-      c[at + j] = v < lo ? lo : v > hi ? hi : v;
+      c[at + j] = Math.min(Math.max(c[at + j], lo), hi); // as the vector path: -0 -> 0, NaN stays
     }
   }
 

@@ -6,6 +6,7 @@ import dev.ledge.graph.ValueInfo;
 import dev.ledge.onnx.OnnxReader;
 import dev.ledge.ops.OperatorRegistry;
 import dev.ledge.ops.UnsupportedOpException;
+import dev.ledge.passes.GraphOptimizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>A Model is immutable and thread-safe. Compiled plans are cached per optimization level, so
- * creating further sessions is cheap.
+ * creating further sessions is cheap. Sessions run a copy of the model's IR rewritten by the graph
+ * passes of their {@link SessionOptions.OptimizationLevel}; {@link #definition()} stays as loaded.
  */
 public final class Model {
   private final ModelDef def;
   private final OperatorRegistry registry;
   private final Map<SessionOptions.OptimizationLevel, Plan> plans = new ConcurrentHashMap<>();
+
+  /** Plans of the graph as written (no passes), for type inference: with and without folding. */
+  private final Map<Boolean, Plan> typePlans = new ConcurrentHashMap<>();
 
   private Model(ModelDef def, OperatorRegistry registry) {
     this.def = def;
@@ -84,13 +89,31 @@ public final class Model {
   }
 
   /**
-   * Types of every value of the main graph after type inference (and, at the default level,
-   * constant folding), by name. Unknown parts are null or unknown dims.
+   * Types of every value of the main graph as written (no graph passes) after type inference and
+   * constant folding, by name. Unknown parts are null or unknown dims.
    */
   public Map<String, dev.ledge.graph.ValueType> inferredTypes() {
+    return inferredTypes(true);
+  }
+
+  /**
+   * Types of every value of the main graph as written (no graph passes), by name. With {@code
+   * foldConstants}, nodes whose inputs are all constant are run first (as sessions do), which can
+   * make more shapes static; without it only the operators' static inference runs, which is cheap
+   * (graph passes use this).
+   */
+  public Map<String, dev.ledge.graph.ValueType> inferredTypes(boolean foldConstants) {
     Plan plan =
-        plans.computeIfAbsent(
-            SessionOptions.OptimizationLevel.BASIC, level -> compile(SessionOptions.defaults()));
+        typePlans.computeIfAbsent(
+            foldConstants,
+            fold ->
+                compile(
+                    def,
+                    SessionOptions.defaults()
+                        .optimizationLevel(
+                            fold
+                                ? SessionOptions.OptimizationLevel.BASIC
+                                : SessionOptions.OptimizationLevel.NONE)));
     Map<String, dev.ledge.graph.ValueType> r = new java.util.LinkedHashMap<>();
     for (int i = 0; i < plan.slotCount(); i++) {
       r.put(plan.slotNames()[i], plan.slotTypes()[i]);
@@ -98,7 +121,34 @@ public final class Model {
     return r;
   }
 
+  /**
+   * A copy of the IR that sessions of {@code level} run: the model as loaded, rewritten by the
+   * level's graph passes (for inspection; sessions make their own).
+   */
+  public ModelDef optimizedDefinition(SessionOptions.OptimizationLevel level) {
+    return level == SessionOptions.OptimizationLevel.NONE
+        ? def.deepCopy()
+        : GraphOptimizer.forLevel(level).optimize(def);
+  }
+
+  /** The graph sessions of this level run: the model's IR optimized by the level's passes. */
   private Plan compile(SessionOptions options) {
+    checkOpset();
+    ModelDef optimized =
+        options.optimizationLevel() == SessionOptions.OptimizationLevel.NONE
+            ? def
+            : GraphOptimizer.forLevel(options.optimizationLevel()).optimize(def);
+    return compile(optimized, options);
+  }
+
+  private Plan compile(ModelDef model, SessionOptions options) {
+    checkOpset();
+    return new Planner(
+            registry, model.opsetImports(), options, null, model.initializersOverridable())
+        .plan(model.graph(), null);
+  }
+
+  private void checkOpset() {
     Long onnx = def.opsetImports().get(Node.ONNX_DOMAIN);
     if (onnx != null && (onnx > OperatorRegistry.MAX_ONNX_OPSET || onnx < 1)) {
       throw new UnsupportedOpException(
@@ -107,7 +157,5 @@ public final class Model {
               + "; Ledge supports opsets 1.."
               + OperatorRegistry.MAX_ONNX_OPSET);
     }
-    return new Planner(registry, def.opsetImports(), options, null, def.irVersion() >= 4)
-        .plan(def.graph(), null);
   }
 }

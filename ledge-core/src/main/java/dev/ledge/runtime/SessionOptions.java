@@ -4,17 +4,32 @@ import dev.ledge.LedgeException;
 
 /** Settings for a {@link Session}. Mutable builder-style; copied when a session is created. */
 public final class SessionOptions {
-  /** How much the graph is rewritten before running. */
+  /**
+   * How much the graph is rewritten before running (the passes of each level are listed by {@code
+   * dev.ledge.passes.GraphOptimizer#forLevel}). Each level includes the ones before it. The model's
+   * own IR is never changed: sessions run an optimized copy.
+   */
   public enum OptimizationLevel {
     /** Run the graph as written. */
     NONE,
-    /** Fold constants (nodes whose inputs are all constant run once, at session creation). */
-    BASIC
+    /**
+     * Rewrites that are bit-exact: constant folding (nodes whose inputs are all constant run once,
+     * at session creation), shape folding, and removal of dead nodes, Identity, inference Dropout,
+     * cancelling Transposes and chained Reshapes.
+     */
+    BASIC,
+    /**
+     * Also fusions into standard ONNX ops that reassociate float math, so results may differ by
+     * float rounding: BatchNormalization folded into a preceding Conv, MatMul + Add into Gemm.
+     */
+    EXTENDED,
+    /** Everything Ledge has, including Ledge-internal fused ops when they exist (the default). */
+    ALL
   }
 
   private int threads = 1;
   private boolean profile;
-  private OptimizationLevel optimizationLevel = OptimizationLevel.BASIC;
+  private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
 
   public static SessionOptions defaults() {
     return new SessionOptions();
@@ -43,8 +58,9 @@ public final class SessionOptions {
     return profile;
   }
 
+  /** How much the graph is rewritten before running (default {@link OptimizationLevel#ALL}). */
   public SessionOptions optimizationLevel(OptimizationLevel level) {
-    optimizationLevel = level;
+    optimizationLevel = java.util.Objects.requireNonNull(level, "level");
     return this;
   }
 

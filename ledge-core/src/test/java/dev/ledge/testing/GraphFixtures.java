@@ -9,6 +9,8 @@ import dev.ledge.graph.ValueInfo;
 import dev.ledge.graph.ValueType;
 import dev.ledge.runtime.Model;
 import dev.ledge.runtime.Session;
+import dev.ledge.runtime.SessionOptions;
+import dev.ledge.runtime.SessionOptions.OptimizationLevel;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -69,7 +71,10 @@ public final class GraphFixtures {
 
   /** Plans and runs {@code graph} once; returns every output by name. */
   public static Map<String, Object> run(Graph graph, long opset, Map<String, ?> inputs) {
-    try (Session s = model(graph, opset).newSession()) {
+    // Operator tests test the operators: graph passes (which may remove them) have their own tests.
+    try (Session s =
+        model(graph, opset)
+            .newSession(SessionOptions.defaults().optimizationLevel(OptimizationLevel.NONE))) {
       return s.runValues(inputs);
     }
   }

@@ -8,6 +8,8 @@ import dev.ledge.graph.Shape;
 import dev.ledge.graph.ValueInfo;
 import dev.ledge.graph.ValueType;
 import dev.ledge.runtime.Model;
+import dev.ledge.runtime.SessionOptions;
+import dev.ledge.runtime.SessionOptions.OptimizationLevel;
 import dev.ledge.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,7 +104,10 @@ public final class NodeHarness {
 
   /** Plans and runs the node; every output by name. */
   public Map<String, Tensor> run() {
-    return model().newSession().run(feeds);
+    // Operator tests test the operator: graph passes (which may remove it) have their own tests.
+    return model()
+        .newSession(SessionOptions.defaults().optimizationLevel(OptimizationLevel.NONE))
+        .run(feeds);
   }
 
   /** Plans and runs the node; its first output. */

@@ -3,6 +3,7 @@ package dev.ledge.ops.nn;
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
 import dev.ledge.kernels.Gemm;
+import dev.ledge.kernels.KernelProvider;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.kernels.ReferenceIm2col;
 import dev.ledge.kernels.Scratch;
@@ -28,9 +29,56 @@ final class ConvOp implements Operator {
   /** Upper bound on the elements of one im2col tile (16 MiB of floats). */
   static final int TILE_ELEMENTS = 1 << 22;
 
+  /** Domain of Ledge's own fused operators. */
+  static final String LEDGE_DOMAIN = "dev.ledge";
+
+  private final boolean fused;
+
+  /** The standard Conv. */
+  ConvOp() {
+    this(false);
+  }
+
+  /**
+   * @param fused true for {@code dev.ledge.FusedConv}: Conv's inputs and attributes plus an
+   *     optional residual input Z (same shape as Y) and an {@code activation} ("Relu" or "Clip",
+   *     with {@code activation_params} [min, max]) applied to {@code Conv(X, W, B) + Z}
+   */
+  ConvOp(boolean fused) {
+    this.fused = fused;
+  }
+
+  /** What a fused Conv adds after the convolution. */
+  record Epilogue(boolean residual, boolean clamp, float lo, float hi) {
+    static final Epilogue NONE =
+        new Epilogue(false, false, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+  }
+
+  private Epilogue epilogue(OpContext ctx) {
+    if (!fused) {
+      return Epilogue.NONE;
+    }
+    boolean residual = ctx.hasInput(3);
+    String act = ctx.attrString("activation", "");
+    float[] params = ctx.attrFloats("activation_params", new float[0]);
+    return switch (act) {
+      case "" -> new Epilogue(residual, false, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+      case "Relu" -> new Epilogue(residual, true, 0f, Float.POSITIVE_INFINITY);
+      case "Clip" -> {
+        if (params.length != 2 || !(params[0] <= params[1])) {
+          throw ctx.error(
+              "Clip activation needs activation_params [min, max], got " + Arrays.toString(params));
+        }
+        yield new Epilogue(residual, true, params[0], params[1]);
+      }
+      default -> throw ctx.unsupported("fused activation '" + act + "'");
+    };
+  }
+
   @Override
   public Kernel prepare(OpContext ctx) {
-    ctx.requireInputCount(2, 3);
+    ctx.requireInputCount(2, fused ? 4 : 3);
+    Epilogue epilogue = epilogue(ctx);
     DType t = FloatIo.requireFloat(ctx, 0);
     if (ctx.inputDType(1) != null && ctx.inputDType(1) != t) {
       throw ctx.error("W has type " + ctx.inputDType(1) + ", expected " + t + " like X");
@@ -64,13 +112,43 @@ final class ConvOp implements Operator {
     }
     ctx.setOutput(0, t, rankKnown ? NnShapes.nchw(xs, m, outSp, rank) : null);
     int g = (int) group;
-    return exec -> run(exec, attrs, g, hasBias);
+    FastConv fast = null;
+    Tensor wc = ctx.constantInput(1);
+    if (KernelProvider.current().simd()
+        && t == DType.FLOAT32
+        && wc != null
+        && wc.dtype() == DType.FLOAT32
+        && wc.rank() >= 3
+        && wc.dim(0) > 0
+        && wc.dim(0) % g == 0) {
+      int ck = wc.size() / wc.dim(0);
+      fast =
+          FastConv.prepare(
+              wc.floats(),
+              wc.offset(),
+              wc.dim(0),
+              g,
+              ck,
+              epilogue.clamp(),
+              epilogue.lo(),
+              epilogue.hi());
+    }
+    FastConv f = fast;
+    return exec -> run(exec, attrs, g, hasBias, f, wc, epilogue);
   }
 
-  private static void run(ExecContext ctx, SpatialAttributes attrs, int group, boolean hasBias) {
+  private static void run(
+      ExecContext ctx,
+      SpatialAttributes attrs,
+      int group,
+      boolean hasBias,
+      FastConv fast,
+      Tensor packedW,
+      Epilogue epilogue) {
     Tensor x = ctx.input(0);
     Tensor w = ctx.input(1);
     Tensor b = hasBias ? ctx.input(2) : null;
+    Tensor z = epilogue.residual() ? ctx.input(3) : null;
     int rank = x.rank() - 2;
     if (rank < 1 || rank > SlidingWindow.MAX_RANK) {
       throw ctx.error("X has shape " + Arrays.toString(x.shape()) + ", expected 3 to 5 dims");
@@ -108,7 +186,25 @@ final class ConvOp implements Operator {
     if ((long) geo.ck() * g.outW > TILE_ELEMENTS * 16L) {
       throw ctx.error("one im2col row of " + geo.ck() + " x " + g.outW + " elements is too large");
     }
+    if (z != null && (z.dtype() != x.dtype() || !Arrays.equals(z.shape(), outShape))) {
+      throw ctx.error(
+          "Z is " + z + ", expected " + x.dtype() + " " + Arrays.toString(outShape) + " like Y");
+    }
     Tensor y = ctx.output(0, x.dtype(), outShape);
+    if (fast != null && w == packedW && x.dtype() == DType.FLOAT32 && fast.fits(geo)) {
+      fast.run(
+          ctx.threads(),
+          geo,
+          x.floats(),
+          x.offset(),
+          b == null ? null : b.floats(),
+          b == null ? 0 : b.offset(),
+          z == null ? null : z.floats(),
+          z == null ? 0 : z.offset(),
+          y.floats(),
+          y.offset());
+      return;
+    }
     switch (x.dtype()) {
       case FLOAT32 ->
           convFloat(
@@ -148,6 +244,21 @@ final class ConvOp implements Operator {
             0);
         FloatIo.store(yf, y);
       }
+    }
+    applyEpilogue(y, z, epilogue);
+  }
+
+  /** The residual add and activation of a fused Conv, for the kernels without an epilogue. */
+  private static void applyEpilogue(Tensor y, Tensor z, Epilogue e) {
+    if (z == null && !e.clamp()) {
+      return;
+    }
+    for (int i = 0; i < y.size(); i++) {
+      double v = y.getDouble(i) + (z == null ? 0 : z.getDouble(i));
+      if (e.clamp()) {
+        v = Math.min(Math.max(v, e.lo()), e.hi());
+      }
+      y.setDouble(i, v);
     }
   }
 

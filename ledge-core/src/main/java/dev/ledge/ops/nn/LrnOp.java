@@ -1,5 +1,6 @@
 package dev.ledge.ops.nn;
 
+import dev.ledge.kernels.Scratch;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
@@ -39,6 +40,21 @@ final class LrnOp implements Operator {
     int inner = n == 0 || c == 0 ? 0 : x.size() / (n * c);
     int before = (size - 1) / 2;
     int after = size - 1 - before; // ceil((size - 1) / 2)
+    if (x.dtype() == DType.FLOAT32) {
+      runFloat(
+          x,
+          ctx.output(0, x.dtype(), x.shape()),
+          n,
+          c,
+          inner,
+          before,
+          after,
+          size,
+          alpha,
+          beta,
+          bias);
+      return;
+    }
     double[] xa = FloatIo.toDoubles(x);
     double[] ya = new double[xa.length];
     double scale = alpha / size;
@@ -58,5 +74,58 @@ final class LrnOp implements Operator {
       }
     }
     FloatIo.store(ya, ctx.output(0, x.dtype(), x.shape()));
+  }
+
+  /**
+   * float32 without temporaries: squares summed per position over the channel window (in float,
+   * like the definition's float inputs), the power taken in double. beta = 0.75 (the usual value)
+   * uses v^-0.75 = 1 / (sqrt(v) * sqrt(sqrt(v))), which is what pow computes up to an ulp of double
+   * precision, far below float32's.
+   */
+  private static void runFloat(
+      Tensor x,
+      Tensor y,
+      int n,
+      int c,
+      int inner,
+      int before,
+      int after,
+      int size,
+      double alpha,
+      double beta,
+      double bias) {
+    float[] xa = x.floats();
+    float[] ya = y.floats();
+    int xo = x.offset();
+    int yo = y.offset();
+    float[] ss = Scratch.floats(Scratch.Slot.ROW, inner);
+    double scale = alpha / size;
+    boolean threeQuarters = beta == 0.75;
+    for (int b = 0; b < n; b++) {
+      for (int ch = 0; ch < c; ch++) {
+        int lo = Math.max(0, ch - before);
+        int hi = Math.min(c - 1, ch + after);
+        java.util.Arrays.fill(ss, 0, inner, 0f);
+        for (int k = lo; k <= hi; k++) {
+          int src = xo + (b * c + k) * inner;
+          for (int j = 0; j < inner; j++) {
+            float v = xa[src + j];
+            ss[j] += v * v;
+          }
+        }
+        int at = (b * c + ch) * inner;
+        for (int j = 0; j < inner; j++) {
+          double v = bias + scale * ss[j];
+          double f;
+          if (threeQuarters) {
+            double r = Math.sqrt(v);
+            f = 1.0 / (r * Math.sqrt(r));
+          } else {
+            f = Math.pow(v, -beta);
+          }
+          ya[yo + at + j] = (float) (xa[xo + at + j] * f);
+        }
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ public final class NnOperators implements OperatorFamily {
   @Override
   public void register(OperatorRegistry r) {
     r.register("Conv", new ConvOp());
+    r.register(ConvOp.LEDGE_DOMAIN, "FusedConv", new ConvOp(true));
     r.register("ConvTranspose", new ConvTransposeOp());
     r.register("Gemm", new GemmOp());
     r.register("MatMul", new MatMulOp());

@@ -1,8 +1,10 @@
 package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.KernelProvider;
 import dev.ledge.kernels.ReferencePool;
 import dev.ledge.kernels.SlidingWindow;
+import dev.ledge.kernels.VectorPool;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
@@ -21,6 +23,8 @@ import java.util.Arrays;
  * never contributes: see {@link ReferencePool} for the exact rules.
  */
 final class PoolOp implements Operator {
+  private static final boolean SIMD = KernelProvider.current().simd();
+
   /** Which pooling. */
   enum Kind {
     AVERAGE,
@@ -146,9 +150,14 @@ final class PoolOp implements Operator {
         float[] xa = x.floats();
         float[] ya = y.floats();
         switch (p.kind()) {
-          case MAX ->
+          case MAX -> {
+            if (ia == null && SIMD && VectorPool.supports(g)) {
+              VectorPool.maxPool2d(xa, x.offset(), ya, y.offset(), planes, g);
+            } else {
               ReferencePool.maxPool(
                   xa, x.offset(), ya, y.offset(), ia, io, 0, planes, g, p.columnMajor());
+            }
+          }
           case AVERAGE ->
               ReferencePool.avgPool(xa, x.offset(), ya, y.offset(), planes, g, p.countIncludePad());
           case LP -> ReferencePool.lpPool(xa, x.offset(), ya, y.offset(), planes, g, p.p());
