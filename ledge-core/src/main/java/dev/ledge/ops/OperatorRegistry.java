@@ -20,6 +20,19 @@ public final class OperatorRegistry {
     return STANDARD;
   }
 
+  /**
+   * A new registry with every built-in operator plus the operators of {@code extra} families (for
+   * modules outside core, such as ledge-train's backward operators). The standard registry itself
+   * is never modified.
+   */
+  public static OperatorRegistry standardWith(OperatorFamily... extra) {
+    OperatorRegistry r = createStandard();
+    for (OperatorFamily f : extra) {
+      f.register(r);
+    }
+    return r;
+  }
+
   private static OperatorRegistry createStandard() {
     OperatorRegistry r = new OperatorRegistry();
     for (OperatorFamily f : OperatorFamilies.ALL) {

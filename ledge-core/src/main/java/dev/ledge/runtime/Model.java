@@ -54,6 +54,14 @@ public final class Model {
     return new Model(def, OperatorRegistry.standard());
   }
 
+  /**
+   * Wraps a model whose nodes may use operators beyond the built-in ones (see {@link
+   * OperatorRegistry#standardWith}).
+   */
+  public static Model of(ModelDef def, OperatorRegistry registry) {
+    return new Model(def, java.util.Objects.requireNonNull(registry, "registry"));
+  }
+
   /** The model's IR. Do not modify it while sessions exist. */
   public ModelDef definition() {
     return def;
