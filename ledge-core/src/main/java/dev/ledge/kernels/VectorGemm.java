@@ -460,18 +460,33 @@ public final class VectorGemm {
       int o) {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
-      for (int p = 0; p < kc; p++) {
+      if (transA) {
+        // Column p of the panel is MR consecutive elements of stored row pc + p.
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (pc + p) * lda + ic + ir;
+          int dst = o + p * MR;
+          for (int i = 0; i < mr; i++) {
+            out[dst + i] = alpha * a[src + i];
+          }
+          for (int i = mr; i < MR; i++) {
+            out[dst + i] = 0f;
+          }
+        }
+      } else {
+        // Read each stored row sequentially; write it with stride MR into the panel.
         for (int i = 0; i < mr; i++) {
-          int row = ic + ir + i;
-          int col = pc + p;
-          float v = transA ? a[aOff + col * lda + row] : a[aOff + row * lda + col];
-          out[o + i] = alpha * v;
+          int src = aOff + (ic + ir + i) * lda + pc;
+          for (int p = 0; p < kc; p++) {
+            out[o + p * MR + i] = alpha * a[src + p];
+          }
         }
         for (int i = mr; i < MR; i++) {
-          out[o + i] = 0f;
+          for (int p = 0; p < kc; p++) {
+            out[o + p * MR + i] = 0f;
+          }
         }
-        o += MR;
       }
+      o += kc * MR;
     }
   }
 

@@ -186,6 +186,14 @@ public interface OpContext {
     }
   }
 
+  /**
+   * True when the plan is only built to infer types (for graph passes or {@code ledge inspect}),
+   * never to run: skip expensive precomputation such as packing weights.
+   */
+  default boolean typesOnly() {
+    return false;
+  }
+
   // ---- subgraphs ----
 
   /**

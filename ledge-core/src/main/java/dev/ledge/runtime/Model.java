@@ -110,6 +110,7 @@ public final class Model {
                 compile(
                     def,
                     SessionOptions.defaults()
+                        .typesOnly(true)
                         .optimizationLevel(
                             fold
                                 ? SessionOptions.OptimizationLevel.BASIC

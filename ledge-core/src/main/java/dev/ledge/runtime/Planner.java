@@ -583,6 +583,11 @@ final class Planner {
     }
 
     @Override
+    public boolean typesOnly() {
+      return options.typesOnly();
+    }
+
+    @Override
     public LedgeException error(String message) {
       return new OpException(node.describe() + ": " + message);
     }

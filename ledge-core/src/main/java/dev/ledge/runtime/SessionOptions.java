@@ -29,6 +29,10 @@ public final class SessionOptions {
 
   private int threads = 1;
   private boolean profile;
+
+  /** Plans built only for type inference: operators skip expensive precomputation. */
+  private boolean typesOnly;
+
   private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
 
   public static SessionOptions defaults() {
@@ -56,6 +60,15 @@ public final class SessionOptions {
 
   public boolean profile() {
     return profile;
+  }
+
+  SessionOptions typesOnly(boolean on) {
+    typesOnly = on;
+    return this;
+  }
+
+  boolean typesOnly() {
+    return typesOnly;
   }
 
   /** How much the graph is rewritten before running (default {@link OptimizationLevel#ALL}). */

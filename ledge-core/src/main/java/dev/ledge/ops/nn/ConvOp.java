@@ -115,6 +115,7 @@ final class ConvOp implements Operator {
     FastConv fast = null;
     Tensor wc = ctx.constantInput(1);
     if (KernelProvider.current().simd()
+        && !ctx.typesOnly()
         && t == DType.FLOAT32
         && wc != null
         && wc.dtype() == DType.FLOAT32
