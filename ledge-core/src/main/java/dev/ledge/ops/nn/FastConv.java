@@ -1,6 +1,7 @@
 package dev.ledge.ops.nn;
 
 import dev.ledge.kernels.ConvPanels;
+import dev.ledge.kernels.DepthwiseConv;
 import dev.ledge.kernels.Parallel;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.kernels.VectorGemm;
@@ -16,12 +17,25 @@ import java.util.Arrays;
  */
 final class FastConv {
   private final float[][] packedWeights;
+
+  /** The weights as given, for depthwise convolutions (which do not use the GEMM). */
+  private final float[] rawWeights;
+
+  private final int rawOffset;
   private final boolean clamp;
   private final float lo;
   private final float hi;
 
-  private FastConv(float[][] packedWeights, boolean clamp, float lo, float hi) {
+  private FastConv(
+      float[][] packedWeights,
+      float[] rawWeights,
+      int rawOffset,
+      boolean clamp,
+      float lo,
+      float hi) {
     this.packedWeights = packedWeights;
+    this.rawWeights = rawWeights;
+    this.rawOffset = rawOffset;
     this.clamp = clamp;
     this.lo = lo;
     this.hi = hi;
@@ -35,15 +49,22 @@ final class FastConv {
   static FastConv prepare(
       float[] w, int wOff, int m, int group, int ck, boolean clamp, float lo, float hi) {
     int mg = m / group;
+    if (group > 1 && mg == 1 && ck <= 64) {
+      // Depthwise (C/group = 1 when the geometry is checked at run time): taps used directly.
+      return new FastConv(null, w, wOff, clamp, lo, hi);
+    }
     float[][] packed = new float[group][];
     for (int grp = 0; grp < group; grp++) {
       packed[grp] = VectorGemm.packWholeA(false, w, wOff + grp * mg * ck, ck, mg, ck, 1f);
     }
-    return new FastConv(packed, clamp, lo, hi);
+    return new FastConv(packed, null, 0, clamp, lo, hi);
   }
 
   /** True if these packed weights were made for this geometry. */
   boolean fits(ConvOp.Geometry geo) {
+    if (packedWeights == null) {
+      return geo.cg() == 1 && geo.mg() == 1 && DepthwiseConv.supports(geo.g());
+    }
     return packedWeights.length == geo.group()
         && packedWeights[0].length == VectorGemm.packedASize(geo.mg(), geo.ck());
   }
@@ -67,6 +88,10 @@ final class FastConv {
     int mg = geo.mg();
     int ck = geo.ck();
     boolean direct = geo.direct();
+    if (packedWeights == null) {
+      depthwise(threads, geo, x, xOff, b, bOff, z, zOff, y, yOff);
+      return;
+    }
     for (int n = 0; n < geo.n(); n++) {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;
@@ -139,6 +164,57 @@ final class FastConv {
                       hi));
         }
       }
+    }
+  }
+
+  private void depthwise(
+      int threads,
+      ConvOp.Geometry geo,
+      float[] x,
+      int xOff,
+      float[] b,
+      int bOff,
+      float[] z,
+      int zOff,
+      float[] y,
+      int yOff) {
+    SlidingWindow g = geo.g();
+    int outSize = g.outSize();
+    int channels = geo.m();
+    for (int n = 0; n < geo.n(); n++) {
+      int xo = xOff + n * geo.c() * g.inSize();
+      int yo = yOff + n * channels * outSize;
+      for (int j = 0; j < channels; j++) {
+        int row = yo + j * outSize;
+        float bias = b == null ? 0f : b[bOff + j];
+        if (z != null) {
+          for (int i = 0; i < outSize; i++) {
+            y[row + i] = z[zOff + (row - yOff) + i] + bias;
+          }
+        } else {
+          Arrays.fill(y, row, row + outSize, bias);
+        }
+      }
+      double flops = 2.0 * channels * g.kernelSize() * outSize;
+      int parts = threads <= 1 || flops < 2e6 ? 1 : Math.min(threads, channels);
+      int per = (channels + parts - 1) / parts;
+      Parallel.forEach(
+          parts,
+          parts,
+          p ->
+              DepthwiseConv.run(
+                  x,
+                  xo,
+                  rawWeights,
+                  rawOffset,
+                  y,
+                  yo,
+                  p * per,
+                  Math.min(channels, (p + 1) * per),
+                  g,
+                  clamp,
+                  lo,
+                  hi));
     }
   }
 }

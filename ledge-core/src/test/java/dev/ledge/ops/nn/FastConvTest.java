@@ -22,11 +22,12 @@ class FastConvTest {
   @Test
   void packedWeightsGiveTheSameConvolution() {
     Random r = new Random(17);
-    for (int trial = 0; trial < 60; trial++) {
-      int rank = 1 + r.nextInt(3);
-      int group = 1 + r.nextInt(3);
-      int cg = 1 + r.nextInt(5);
-      int mg = 1 + r.nextInt(13);
+    for (int trial = 0; trial < 90; trial++) {
+      boolean depthwise = trial % 3 == 0;
+      int rank = depthwise ? 1 + r.nextInt(2) : 1 + r.nextInt(3);
+      int group = depthwise ? 2 + r.nextInt(20) : 1 + r.nextInt(3);
+      int cg = depthwise ? 1 : 1 + r.nextInt(5);
+      int mg = depthwise ? 1 : 1 + r.nextInt(13);
       int c = cg * group;
       int m = mg * group;
       int[] in = new int[rank];
