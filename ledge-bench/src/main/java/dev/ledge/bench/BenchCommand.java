@@ -73,6 +73,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Input from a .npy file (repeatable).")
   List<String> inputs = new ArrayList<>();
 
+  @Option(
+      names = "--shape",
+      paramLabel = "NAME=D1xD2...",
+      description =
+          "Shape of a random input whose declared shape has unknown dims, e.g. input=1x576 (repeatable).")
+  List<String> shapes = new ArrayList<>();
+
   @Option(names = "--compare-ort", description = "Also run ONNX Runtime and print the ratio.")
   boolean compareOrt;
 
@@ -200,15 +207,41 @@ final class BenchCommand implements Callable<Integer> {
       }
       given.put(s.substring(0, eq), s.substring(eq + 1));
     }
+    Map<String, int[]> dims = new LinkedHashMap<>();
+    for (String s : shapes) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new LedgeException("--shape expects NAME=D1xD2..., got '" + s + "'");
+      }
+      String[] parts = s.substring(eq + 1).split("x");
+      int[] d = new int[parts.length];
+      for (int i = 0; i < d.length; i++) {
+        try {
+          d[i] = Integer.parseInt(parts[i].strip());
+        } catch (NumberFormatException e) {
+          throw new LedgeException("--shape " + s + ": '" + parts[i] + "' is not a dimension");
+        }
+      }
+      dims.put(s.substring(0, eq), d);
+    }
     Model m = Model.load(model);
     Random rnd = new Random(seed);
     Map<String, Tensor> feed = new LinkedHashMap<>();
     for (var v : m.inputs()) {
       String f = given.remove(v.name());
-      feed.put(v.name(), f == null ? RandomInputs.of(v, rnd) : Npy.read(Path.of(f)));
+      int[] shape = dims.remove(v.name());
+      feed.put(
+          v.name(),
+          f != null
+              ? Npy.read(Path.of(f))
+              : shape != null ? RandomInputs.of(v, shape, rnd) : RandomInputs.of(v, rnd));
     }
-    if (!given.isEmpty()) {
-      throw new LedgeException("unknown input(s) " + given.keySet());
+    if (!given.isEmpty() || !dims.isEmpty()) {
+      throw new LedgeException(
+          "unknown input(s) "
+              + (given.isEmpty() ? dims.keySet() : given.keySet())
+              + "; the model's inputs are "
+              + m.inputs().stream().map(x -> x.name()).toList());
     }
     return feed;
   }

@@ -21,6 +21,15 @@ final class RandomInputs {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = tt.shape().dim(i).isKnown() ? (int) tt.shape().dim(i).value() : 1;
     }
+    return of(v, shape, rnd);
+  }
+
+  /** Random values of the input's dtype in the given shape. */
+  static Tensor of(ValueInfo v, int[] shape, Random rnd) {
+    if (!(v.type() instanceof ValueType.TensorType tt) || tt.dtype() == null) {
+      throw new LedgeException(
+          "input '" + v.name() + "' has no static tensor type; give it with --input");
+    }
     Tensor t = Tensor.allocate(tt.dtype(), shape);
     for (int i = 0; i < t.size(); i++) {
       switch (tt.dtype().kind()) {

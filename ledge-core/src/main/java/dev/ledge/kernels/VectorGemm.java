@@ -216,7 +216,7 @@ public final class VectorGemm {
             FloatVector.fromArray(S, row, ro + p + L)
                 .fma(FloatVector.fromArray(S, b, bj + p + L), acc1);
       }
-      float sum = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      float sum = Lanes.sum(acc0.add(acc1));
       for (; p < k; p++) {
         sum += row[ro + p] * b[bj + p];
       }

@@ -2,6 +2,7 @@ package dev.ledge.ops.rnn;
 
 import dev.ledge.kernels.ReferenceRnn;
 import dev.ledge.kernels.ReferenceRnn.Activation;
+import dev.ledge.kernels.VectorRnn;
 import dev.ledge.ops.OpContext;
 import dev.ledge.tensor.Tensor;
 import java.util.List;
@@ -48,7 +49,7 @@ final class GruOp extends RecurrentOp {
       float[] next = new float[hidden];
       float[] scratch = new float[4 * hidden];
       return (x, xOff, h, c) -> {
-        ReferenceRnn.matVec(ws, wOff, gateRows, input, x, xOff, xw, 0);
+        VectorRnn.matVec(ws, wOff, gateRows, input, x, xOff, xw, 0);
         ReferenceRnn.gruCell(
             xw,
             rs,

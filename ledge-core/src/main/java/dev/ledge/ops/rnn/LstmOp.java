@@ -2,6 +2,7 @@ package dev.ledge.ops.rnn;
 
 import dev.ledge.kernels.ReferenceRnn;
 import dev.ledge.kernels.ReferenceRnn.Activation;
+import dev.ledge.kernels.VectorRnn;
 import dev.ledge.ops.OpContext;
 import dev.ledge.tensor.Tensor;
 import java.util.List;
@@ -52,8 +53,8 @@ final class LstmOp extends RecurrentOp {
       float[] xw = new float[gateRows];
       float[] hr = new float[gateRows];
       return (x, xOff, h, c) -> {
-        ReferenceRnn.matVec(ws, wOff, gateRows, input, x, xOff, xw, 0);
-        ReferenceRnn.matVec(rs, rOff, gateRows, hidden, h, 0, hr, 0);
+        VectorRnn.matVec(ws, wOff, gateRows, input, x, xOff, xw, 0);
+        VectorRnn.matVec(rs, rOff, gateRows, hidden, h, 0, hr, 0);
         ReferenceRnn.lstmCell(
             xw, hr, bias, biasOff, peep, peepOff, c, h, hidden, a[0], a[1], a[2], clip, coupled);
       };

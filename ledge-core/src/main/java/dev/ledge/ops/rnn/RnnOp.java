@@ -2,6 +2,7 @@ package dev.ledge.ops.rnn;
 
 import dev.ledge.kernels.ReferenceRnn;
 import dev.ledge.kernels.ReferenceRnn.Activation;
+import dev.ledge.kernels.VectorRnn;
 import dev.ledge.ops.OpContext;
 import java.util.List;
 
@@ -33,8 +34,8 @@ final class RnnOp extends RecurrentOp {
       float[] xw = new float[hidden];
       float[] hr = new float[hidden];
       return (x, xOff, h, c) -> {
-        ReferenceRnn.matVec(ws, wOff, hidden, input, x, xOff, xw, 0);
-        ReferenceRnn.matVec(rs, rOff, hidden, hidden, h, 0, hr, 0);
+        VectorRnn.matVec(ws, wOff, hidden, input, x, xOff, xw, 0);
+        VectorRnn.matVec(rs, rOff, hidden, hidden, h, 0, hr, 0);
         ReferenceRnn.rnnCell(xw, hr, bias, biasOff, h, hidden, f, clip);
       };
     };

@@ -2,7 +2,6 @@ package dev.ledge.train.ops;
 
 import dev.ledge.kernels.KernelProvider;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -142,10 +141,10 @@ final class ConvGemm {
         s2 = FloatVector.fromArray(S, a, a2 + k).fma(bv, s2);
         s3 = FloatVector.fromArray(S, a, a3 + k).fma(bv, s3);
       }
-      float t0 = s0.reduceLanes(VectorOperators.ADD);
-      float t1 = s1.reduceLanes(VectorOperators.ADD);
-      float t2 = s2.reduceLanes(VectorOperators.ADD);
-      float t3 = s3.reduceLanes(VectorOperators.ADD);
+      float t0 = dev.ledge.kernels.Lanes.sum(s0);
+      float t1 = dev.ledge.kernels.Lanes.sum(s1);
+      float t2 = dev.ledge.kernels.Lanes.sum(s2);
+      float t3 = dev.ledge.kernels.Lanes.sum(s3);
       for (int k = vl; k < len; k++) {
         float bv = b[br + k];
         t0 += a[a0 + k] * bv;
@@ -165,7 +164,7 @@ final class ConvGemm {
       for (int k = 0; k < vl; k += V) {
         s = FloatVector.fromArray(S, a, ar + k).fma(FloatVector.fromArray(S, b, br + k), s);
       }
-      float t = s.reduceLanes(VectorOperators.ADD);
+      float t = dev.ledge.kernels.Lanes.sum(s);
       for (int k = vl; k < len; k++) {
         t += a[ar + k] * b[br + k];
       }
