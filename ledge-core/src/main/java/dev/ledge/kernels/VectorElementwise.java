@@ -1,0 +1,532 @@
+package dev.ledge.kernels;
+
+import static dev.ledge.kernels.FloatVectorMath.fma;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 elementwise kernels with the Vector API, the SIMD counterparts of the math operators'
+ * scalar reference kernels (which compute in double and round once). Each writes {@code n} elements
+ * of {@code z} from {@code zOff}; inputs are read from their offsets with a step of 1 (contiguous)
+ * or 0 (one broadcast value), the runs that {@code BroadcastRuns} produces; other steps take a
+ * scalar loop. Outputs may alias inputs at the same offset. Nothing is allocated.
+ *
+ * <p><b>Accuracy</b>, against the reference kernel (tested in {@code VectorElementwiseTest}):
+ *
+ * <ul>
+ *   <li>bit-exact: add, sub, mul, div, max, min, neg, abs, sqrt, reciprocal, relu, leakyRelu,
+ *       thresholdedRelu, prelu, clip, where (IEEE float operations give the same correctly rounded
+ *       result as the reference's double operation rounded to float);
+ *   <li>1 ulp: erf, gelu (both forms) — computed in double lanes, so only the final rounding can
+ *       differ; hardSigmoid (one FMA, correctly rounded, where the reference rounds twice);
+ *   <li>2 ulps: exp, log, tanh, sigmoid, hardSwish, softsign;
+ *   <li>3 ulps: softplus, elu, celu, selu, swish (a transcendental plus one or two roundings).
+ * </ul>
+ *
+ * Subnormal results are compared in units of the least subnormal. NaN, infinities and signed zeros
+ * follow the reference.
+ *
+ * <p><b>Why own polynomials rather than {@code VectorOperators.EXP/TANH/LOG}</b>: on this AVX-512
+ * machine (JDK 25) those are intrinsified to Intel SVML, exp at 0.23 ns/element, tanh at 0.47, but
+ * only in C2-compiled code with a constant operator; before that, and on CPUs without a vector math
+ * library, each lane calls {@link Math} (3.7 ns/element for exp, no faster than the scalar loop).
+ * So the results of an operator would change after warm-up and differ between machines. The kernels
+ * here use arithmetic only (FMA, compare, blend, bit operations), give the same bits everywhere,
+ * and measured as fast as SVML (see BENCHMARKS.md); erf, which the Vector API lacks, needs its own
+ * anyway.
+ */
+public final class VectorElementwise {
+  private VectorElementwise() {}
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  /** Float lanes used by the kernels computed in double. */
+  private static final VectorSpecies<Float> F = DoubleVectorMath.F;
+
+  private static final int FL = F.length();
+
+  /** Byte lanes matching the float lanes (null if no such shape: Where then stays scalar). */
+  private static final VectorSpecies<Byte> B = byteSpecies();
+
+  private static VectorSpecies<Byte> byteSpecies() {
+    int bits = L * 8;
+    if (bits < 64 || bits > VectorShape.preferredShape().vectorBitSize()) {
+      return null;
+    }
+    return ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(bits));
+  }
+
+  // ---- binary -----------------------------------------------------------------------------------
+
+  private static final int ADD = 0;
+  private static final int SUB = 1;
+  private static final int MUL = 2;
+  private static final int DIV = 3;
+  private static final int MAX = 4;
+  private static final int MIN = 5;
+  private static final int PRELU = 6;
+
+  /** z = a + b. */
+  public static void add(
+      float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, float[] z, int zOff, int n) {
+    binary(ADD, a, aOff, aStep, b, bOff, bStep, z, zOff, n);
+  }
+
+  /** z = a - b. */
+  public static void sub(
+      float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, float[] z, int zOff, int n) {
+    binary(SUB, a, aOff, aStep, b, bOff, bStep, z, zOff, n);
+  }
+
+  /** z = a * b. */
+  public static void mul(
+      float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, float[] z, int zOff, int n) {
+    binary(MUL, a, aOff, aStep, b, bOff, bStep, z, zOff, n);
+  }
+
+  /** z = a / b. */
+  public static void div(
+      float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, float[] z, int zOff, int n) {
+    binary(DIV, a, aOff, aStep, b, bOff, bStep, z, zOff, n);
+  }
+
+  /** z = max(a, b) as {@link Math#max} (NaN wins, +0 > -0). */
+  public static void max(
+      float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, float[] z, int zOff, int n) {
+    binary(MAX, a, aOff, aStep, b, bOff, bStep, z, zOff, n);
+  }
+
+  /** z = min(a, b) as {@link Math#min}. */
+  public static void min(
+      float[] a, int aOff, int aStep, float[] b, int bOff, int bStep, float[] z, int zOff, int n) {
+    binary(MIN, a, aOff, aStep, b, bOff, bStep, z, zOff, n);
+  }
+
+  /** PRelu: z = a < 0 ? a * slope : a. */
+  public static void prelu(
+      float[] a,
+      int aOff,
+      int aStep,
+      float[] slope,
+      int sOff,
+      int sStep,
+      float[] z,
+      int zOff,
+      int n) {
+    binary(PRELU, a, aOff, aStep, slope, sOff, sStep, z, zOff, n);
+  }
+
+  private static void binary(
+      int op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] z, int zi, int n) {
+    if (n <= 0) {
+      return;
+    }
+    int k = 0;
+    int bound = S.loopBound(n);
+    if (as == 1 && bs == 1) {
+      for (; k < bound; k += L) {
+        FloatVector x = FloatVector.fromArray(S, a, ai + k);
+        FloatVector y = FloatVector.fromArray(S, b, bi + k);
+        apply(op, x, y).intoArray(z, zi + k);
+      }
+    } else if (as == 1 && bs == 0) {
+      FloatVector y = FloatVector.broadcast(S, b[bi]);
+      for (; k < bound; k += L) {
+        apply(op, FloatVector.fromArray(S, a, ai + k), y).intoArray(z, zi + k);
+      }
+    } else if (as == 0 && bs == 1) {
+      FloatVector x = FloatVector.broadcast(S, a[ai]);
+      for (; k < bound; k += L) {
+        apply(op, x, FloatVector.fromArray(S, b, bi + k)).intoArray(z, zi + k);
+      }
+    }
+    // The rest (and other steps) elementwise: the same IEEE operation, so the same bits.
+    for (; k < n; k++) {
+      z[zi + k] = apply(op, a[ai + k * as], b[bi + k * bs]);
+    }
+  }
+
+  private static FloatVector apply(int op, FloatVector x, FloatVector y) {
+    return switch (op) {
+      case ADD -> x.add(y);
+      case SUB -> x.sub(y);
+      case MUL -> x.mul(y);
+      case DIV -> x.div(y);
+      case MAX -> x.lanewise(VectorOperators.MAX, y);
+      case MIN -> x.lanewise(VectorOperators.MIN, y);
+      case PRELU -> x.blend(x.mul(y), x.compare(VectorOperators.LT, 0f));
+      default -> throw new IllegalArgumentException("binary op " + op);
+    };
+  }
+
+  private static float apply(int op, float x, float y) {
+    return switch (op) {
+      case ADD -> x + y;
+      case SUB -> x - y;
+      case MUL -> x * y;
+      case DIV -> x / y;
+      case MAX -> Math.max(x, y);
+      case MIN -> Math.min(x, y);
+      case PRELU -> x < 0 ? x * y : x;
+      default -> throw new IllegalArgumentException("binary op " + op);
+    };
+  }
+
+  // ---- unary
+  // --------------------------------------------------------------------------------------
+
+  // Each kernel is a loop over full vectors plus one masked vector for the tail (so every element
+  // gets the same function), calling a small lane-wise method. Written out per function rather than
+  // dispatched through a switch: C2 must inline the lane-wise code into the loop, or every vector
+  // is boxed on the heap.
+
+  /** z = -x. */
+  public static void neg(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      neg(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector neg(FloatVector v) {
+    return v.neg();
+  }
+
+  /** z = |x|. */
+  public static void abs(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      abs(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector abs(FloatVector v) {
+    return v.abs();
+  }
+
+  /** z = sqrt(x), correctly rounded. */
+  public static void sqrt(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      sqrt(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector sqrt(FloatVector v) {
+    return v.sqrt();
+  }
+
+  /** z = 1 / x. */
+  public static void reciprocal(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      reciprocal(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector reciprocal(FloatVector v) {
+    return FloatVector.broadcast(S, 1f).div(v);
+  }
+
+  /** z = max(x, 0) as {@link Math#max} (-0 gives +0, NaN stays). */
+  public static void relu(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      relu(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector relu(FloatVector v) {
+    return v.lanewise(VectorOperators.MAX, 0f);
+  }
+
+  /** z = x >= 0 ? x : alpha x. */
+  public static void leakyRelu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      leakyRelu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector leakyRelu(FloatVector v, float alpha) {
+    return v.mul(alpha).blend(v, v.compare(VectorOperators.GE, 0f));
+  }
+
+  /** z = x > alpha ? x : 0. */
+  public static void thresholdedRelu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      thresholdedRelu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector thresholdedRelu(FloatVector v, float alpha) {
+    return FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, alpha));
+  }
+
+  /** z = min(max(x, lo), hi) as {@link Math#min}/{@link Math#max}. */
+  public static void clip(float[] x, int xOff, float[] z, int zOff, int n, float lo, float hi) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      clip(FloatVector.fromArray(S, x, xOff + k, m), lo, hi).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector clip(FloatVector v, float lo, float hi) {
+    return v.lanewise(VectorOperators.MAX, lo).lanewise(VectorOperators.MIN, hi);
+  }
+
+  /** z = max(0, min(1, alpha x + beta)), with one FMA. */
+  public static void hardSigmoid(
+      float[] x, int xOff, float[] z, int zOff, int n, float alpha, float beta) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      hardSigmoid(FloatVector.fromArray(S, x, xOff + k, m), alpha, beta).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector hardSigmoid(FloatVector v, float alpha, float beta) {
+    return fma(v, alpha, beta).lanewise(VectorOperators.MIN, 1f).lanewise(VectorOperators.MAX, 0f);
+  }
+
+  /** z = x max(0, min(1, x/6 + 1/2)), computed as x clamp((x + 3) / 6) (exact x + 3 near -3). */
+  public static void hardSwish(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      hardSwish(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector hardSwish(FloatVector v) {
+    return v.mul(
+        v.add(3f).div(6f).lanewise(VectorOperators.MIN, 1f).lanewise(VectorOperators.MAX, 0f));
+  }
+
+  /** z = x / (1 + |x|). */
+  public static void softsign(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      softsign(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector softsign(FloatVector v) {
+    return v.div(v.abs().add(1f));
+  }
+
+  /** z = e^x. */
+  public static void exp(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      exp(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector exp(FloatVector v) {
+    return FloatVectorMath.exp(v);
+  }
+
+  /** z = ln(x). */
+  public static void log(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      log(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector log(FloatVector v) {
+    return FloatVectorMath.log(v);
+  }
+
+  /** z = tanh(x). */
+  public static void tanh(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      tanh(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector tanh(FloatVector v) {
+    return FloatVectorMath.tanh(v);
+  }
+
+  /** z = 1 / (1 + e^-x). */
+  public static void sigmoid(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      sigmoid(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector sigmoid(FloatVector v) {
+    return FloatVectorMath.sigmoid(v);
+  }
+
+  /** z = ln(1 + e^x), as max(x, 0) + ln(1 + e^-|x|). */
+  public static void softplus(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      softplus(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector softplus(FloatVector v) {
+    return FloatVectorMath.log1pNonNegative(FloatVectorMath.exp(v.abs().neg()))
+        .add(FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f)));
+  }
+
+  /** z = x > 0 ? x : alpha (e^x - 1). */
+  public static void elu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      elu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector elu(FloatVector v, float alpha) {
+    return FloatVectorMath.expm1(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
+  }
+
+  /** z = x > 0 ? x : alpha (e^(x/alpha) - 1). */
+  public static void celu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      celu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector celu(FloatVector v, float alpha) {
+    return FloatVectorMath.expm1(v.div(alpha))
+        .mul(alpha)
+        .blend(v, v.compare(VectorOperators.GT, 0f));
+  }
+
+  /** z = x > 0 ? gamma x : gamma alpha (e^x - 1). */
+  public static void selu(
+      float[] x, int xOff, float[] z, int zOff, int n, float alpha, float gamma) {
+    for (int k = 0; k < n; k += L) {
+      VectorMask<Float> m = S.indexInRange(k, n);
+      selu(FloatVector.fromArray(S, x, xOff + k, m), alpha, gamma).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector selu(FloatVector v, float alpha, float gamma) {
+    return FloatVectorMath.expm1(v)
+        .mul(alpha)
+        .blend(v, v.compare(VectorOperators.GT, 0f))
+        .mul(gamma);
+  }
+
+  // ---- computed in double -----------------------------------------------------------------------
+
+  private static final int ERF = 0;
+  private static final int GELU = 1;
+  private static final int GELU_TANH = 2;
+  private static final int SWISH = 3;
+
+  /** z = erf(x). */
+  public static void erf(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += FL) {
+      VectorMask<Float> m = F.indexInRange(k, n);
+      erf(FloatVector.fromArray(F, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector erf(FloatVector v) {
+    DoubleVector d = DoubleVectorMath.widen(v);
+    return DoubleVectorMath.narrow(DoubleVectorMath.erf(d));
+  }
+
+  /** Gelu, exact form: z = 0.5 x (1 + erf(x / sqrt 2)). */
+  public static void gelu(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += FL) {
+      VectorMask<Float> m = F.indexInRange(k, n);
+      gelu(FloatVector.fromArray(F, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector gelu(FloatVector v) {
+    DoubleVector d = DoubleVectorMath.widen(v);
+    return DoubleVectorMath.narrow(DoubleVectorMath.gelu(d));
+  }
+
+  /**
+   * Gelu, tanh form: z = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as x sigmoid(2 sqrt(2/pi)
+   * (x + 0.044715 x^3)).
+   */
+  public static void geluTanh(float[] x, int xOff, float[] z, int zOff, int n) {
+    for (int k = 0; k < n; k += FL) {
+      VectorMask<Float> m = F.indexInRange(k, n);
+      geluTanh(FloatVector.fromArray(F, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector geluTanh(FloatVector v) {
+    DoubleVector d = DoubleVectorMath.widen(v);
+    return DoubleVectorMath.narrow(DoubleVectorMath.geluTanh(d));
+  }
+
+  /**
+   * z = x sigmoid(alpha x). In double, where alpha x is exact: in float its rounding would cost
+   * |alpha x| ulps in e^-|alpha x|, and x e^-|alpha x| can be a normal float where e^-|alpha x| is
+   * not.
+   */
+  public static void swish(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
+    for (int k = 0; k < n; k += FL) {
+      VectorMask<Float> m = F.indexInRange(k, n);
+      swish(FloatVector.fromArray(F, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    }
+  }
+
+  private static FloatVector swish(FloatVector v, float alpha) {
+    DoubleVector d = DoubleVectorMath.widen(v);
+    return DoubleVectorMath.narrow(DoubleVectorMath.swish(d, alpha));
+  }
+
+  // ---- where
+  // --------------------------------------------------------------------------------------
+
+  /**
+   * z = c != 0 ? a : b for a bool condition (one byte per element). The condition has step 1 or 0
+   * (a constant condition copies one side); a and b steps 1 or 0.
+   */
+  public static void where(
+      byte[] c,
+      int cOff,
+      int cStep,
+      float[] a,
+      int aOff,
+      int aStep,
+      float[] b,
+      int bOff,
+      int bStep,
+      float[] z,
+      int zOff,
+      int n) {
+    if (n <= 0) {
+      return;
+    }
+    int k = 0;
+    if (cStep == 1 && B != null && (aStep == 0 || aStep == 1) && (bStep == 0 || bStep == 1)) {
+      FloatVector av = FloatVector.broadcast(S, a[aOff]);
+      FloatVector bv = FloatVector.broadcast(S, b[bOff]);
+      for (int bound = S.loopBound(n); k < bound; k += L) {
+        VectorMask<Float> m =
+            ByteVector.fromArray(B, c, cOff + k).compare(VectorOperators.NE, (byte) 0).cast(S);
+        FloatVector x = aStep == 1 ? FloatVector.fromArray(S, a, aOff + k) : av;
+        FloatVector y = bStep == 1 ? FloatVector.fromArray(S, b, bOff + k) : bv;
+        y.blend(x, m).intoArray(z, zOff + k);
+      }
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = c[cOff + k * cStep] != 0 ? a[aOff + k * aStep] : b[bOff + k * bStep];
+    }
+  }
+}
