@@ -182,16 +182,21 @@ public final class VectorElementwise {
   // ---- unary
   // --------------------------------------------------------------------------------------
 
-  // Each kernel is a loop over full vectors plus one masked vector for the tail (so every element
-  // gets the same function), calling a small lane-wise method. Written out per function rather than
-  // dispatched through a switch: C2 must inline the lane-wise code into the loop, or every vector
-  // is boxed on the heap.
+  // Each kernel is a loop over full vectors calling a small lane-wise method, which C2 must inline
+  // (or every vector is boxed on the heap): so kernels are written out per function rather than
+  // dispatched through a switch, and each loop body appears once (a second copy for a masked tail
+  // can push the method past C2's inlining node budget). The tail takes a scalar loop with the same
+  // IEEE operations where the function is exact, else one more vector through a per-thread buffer,
+  // so that every element gets the same function.
 
   /** z = -x. */
   public static void neg(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      neg(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      neg(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = neg(x[xOff + k]);
     }
   }
 
@@ -199,11 +204,18 @@ public final class VectorElementwise {
     return v.neg();
   }
 
+  private static float neg(float x) {
+    return -x;
+  }
+
   /** z = |x|. */
   public static void abs(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      abs(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      abs(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = abs(x[xOff + k]);
     }
   }
 
@@ -211,11 +223,18 @@ public final class VectorElementwise {
     return v.abs();
   }
 
+  private static float abs(float x) {
+    return Math.abs(x);
+  }
+
   /** z = sqrt(x), correctly rounded. */
   public static void sqrt(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      sqrt(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      sqrt(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = sqrt(x[xOff + k]);
     }
   }
 
@@ -223,11 +242,18 @@ public final class VectorElementwise {
     return v.sqrt();
   }
 
+  private static float sqrt(float x) {
+    return (float) Math.sqrt(x);
+  }
+
   /** z = 1 / x. */
   public static void reciprocal(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      reciprocal(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      reciprocal(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = reciprocal(x[xOff + k]);
     }
   }
 
@@ -235,11 +261,18 @@ public final class VectorElementwise {
     return FloatVector.broadcast(S, 1f).div(v);
   }
 
+  private static float reciprocal(float x) {
+    return 1f / x;
+  }
+
   /** z = max(x, 0) as {@link Math#max} (-0 gives +0, NaN stays). */
   public static void relu(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      relu(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      relu(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = relu(x[xOff + k]);
     }
   }
 
@@ -247,11 +280,18 @@ public final class VectorElementwise {
     return v.lanewise(VectorOperators.MAX, 0f);
   }
 
+  private static float relu(float x) {
+    return Math.max(x, 0f);
+  }
+
   /** z = x >= 0 ? x : alpha x. */
   public static void leakyRelu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      leakyRelu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      leakyRelu(FloatVector.fromArray(S, x, xOff + k), alpha).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = leakyRelu(x[xOff + k], alpha);
     }
   }
 
@@ -259,11 +299,18 @@ public final class VectorElementwise {
     return v.mul(alpha).blend(v, v.compare(VectorOperators.GE, 0f));
   }
 
+  private static float leakyRelu(float x, float alpha) {
+    return x >= 0 ? x : x * alpha;
+  }
+
   /** z = x > alpha ? x : 0. */
   public static void thresholdedRelu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      thresholdedRelu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      thresholdedRelu(FloatVector.fromArray(S, x, xOff + k), alpha).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = thresholdedRelu(x[xOff + k], alpha);
     }
   }
 
@@ -271,11 +318,18 @@ public final class VectorElementwise {
     return FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, alpha));
   }
 
+  private static float thresholdedRelu(float x, float alpha) {
+    return x > alpha ? x : 0f;
+  }
+
   /** z = min(max(x, lo), hi) as {@link Math#min}/{@link Math#max}. */
   public static void clip(float[] x, int xOff, float[] z, int zOff, int n, float lo, float hi) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      clip(FloatVector.fromArray(S, x, xOff + k, m), lo, hi).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      clip(FloatVector.fromArray(S, x, xOff + k), lo, hi).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = clip(x[xOff + k], lo, hi);
     }
   }
 
@@ -283,12 +337,19 @@ public final class VectorElementwise {
     return v.lanewise(VectorOperators.MAX, lo).lanewise(VectorOperators.MIN, hi);
   }
 
+  private static float clip(float x, float lo, float hi) {
+    return Math.min(Math.max(x, lo), hi);
+  }
+
   /** z = max(0, min(1, alpha x + beta)), with one FMA. */
   public static void hardSigmoid(
       float[] x, int xOff, float[] z, int zOff, int n, float alpha, float beta) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      hardSigmoid(FloatVector.fromArray(S, x, xOff + k, m), alpha, beta).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      hardSigmoid(FloatVector.fromArray(S, x, xOff + k), alpha, beta).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = hardSigmoid(x[xOff + k], alpha, beta);
     }
   }
 
@@ -296,11 +357,18 @@ public final class VectorElementwise {
     return fma(v, alpha, beta).lanewise(VectorOperators.MIN, 1f).lanewise(VectorOperators.MAX, 0f);
   }
 
+  private static float hardSigmoid(float x, float alpha, float beta) {
+    return Math.max(Math.min(Math.fma(x, alpha, beta), 1f), 0f);
+  }
+
   /** z = x max(0, min(1, x/6 + 1/2)), computed as x clamp((x + 3) / 6) (exact x + 3 near -3). */
   public static void hardSwish(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      hardSwish(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      hardSwish(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = hardSwish(x[xOff + k]);
     }
   }
 
@@ -309,11 +377,18 @@ public final class VectorElementwise {
         v.add(3f).div(6f).lanewise(VectorOperators.MIN, 1f).lanewise(VectorOperators.MAX, 0f));
   }
 
+  private static float hardSwish(float x) {
+    return x * Math.max(Math.min((x + 3f) / 6f, 1f), 0f);
+  }
+
   /** z = x / (1 + |x|). */
   public static void softsign(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      softsign(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += L) {
+      softsign(FloatVector.fromArray(S, x, xOff + k)).intoArray(z, zOff + k);
+    }
+    for (; k < n; k++) {
+      z[zOff + k] = softsign(x[xOff + k]);
     }
   }
 
@@ -321,11 +396,36 @@ public final class VectorElementwise {
     return v.div(v.abs().add(1f));
   }
 
+  private static float softsign(float x) {
+    return x / (Math.abs(x) + 1f);
+  }
+
   /** z = e^x. */
   public static void exp(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      exp(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        exp(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -335,9 +435,30 @@ public final class VectorElementwise {
 
   /** z = ln(x). */
   public static void log(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      log(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        log(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -347,9 +468,30 @@ public final class VectorElementwise {
 
   /** z = tanh(x). */
   public static void tanh(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      tanh(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        tanh(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -359,9 +501,30 @@ public final class VectorElementwise {
 
   /** z = 1 / (1 + e^-x). */
   public static void sigmoid(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      sigmoid(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        sigmoid(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -371,9 +534,30 @@ public final class VectorElementwise {
 
   /** z = ln(1 + e^x), as max(x, 0) + ln(1 + e^-|x|). */
   public static void softplus(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      softplus(FloatVector.fromArray(S, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        softplus(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -384,9 +568,30 @@ public final class VectorElementwise {
 
   /** z = x > 0 ? x : alpha (e^x - 1). */
   public static void elu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      elu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        elu(FloatVector.fromArray(S, src, si + k), alpha).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -396,9 +601,30 @@ public final class VectorElementwise {
 
   /** z = x > 0 ? x : alpha (e^(x/alpha) - 1). */
   public static void celu(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      celu(FloatVector.fromArray(S, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        celu(FloatVector.fromArray(S, src, si + k), alpha).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -411,9 +637,30 @@ public final class VectorElementwise {
   /** z = x > 0 ? gamma x : gamma alpha (e^x - 1). */
   public static void selu(
       float[] x, int xOff, float[] z, int zOff, int n, float alpha, float gamma) {
-    for (int k = 0; k < n; k += L) {
-      VectorMask<Float> m = S.indexInRange(k, n);
-      selu(FloatVector.fromArray(S, x, xOff + k, m), alpha, gamma).intoArray(z, zOff + k, m);
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        selu(FloatVector.fromArray(S, src, si + k), alpha, gamma).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -424,18 +671,32 @@ public final class VectorElementwise {
         .mul(gamma);
   }
 
-  // ---- computed in double -----------------------------------------------------------------------
-
-  private static final int ERF = 0;
-  private static final int GELU = 1;
-  private static final int GELU_TANH = 2;
-  private static final int SWISH = 3;
-
   /** z = erf(x). */
   public static void erf(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += FL) {
-      VectorMask<Float> m = F.indexInRange(k, n);
-      erf(FloatVector.fromArray(F, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = F.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += FL) {
+        erf(FloatVector.fromArray(F, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = FL;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -446,9 +707,30 @@ public final class VectorElementwise {
 
   /** Gelu, exact form: z = 0.5 x (1 + erf(x / sqrt 2)). */
   public static void gelu(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += FL) {
-      VectorMask<Float> m = F.indexInRange(k, n);
-      gelu(FloatVector.fromArray(F, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = F.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += FL) {
+        gelu(FloatVector.fromArray(F, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = FL;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -462,9 +744,30 @@ public final class VectorElementwise {
    * (x + 0.044715 x^3)).
    */
   public static void geluTanh(float[] x, int xOff, float[] z, int zOff, int n) {
-    for (int k = 0; k < n; k += FL) {
-      VectorMask<Float> m = F.indexInRange(k, n);
-      geluTanh(FloatVector.fromArray(F, x, xOff + k, m)).intoArray(z, zOff + k, m);
+    int full = F.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += FL) {
+        geluTanh(FloatVector.fromArray(F, src, si + k)).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = FL;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
@@ -479,15 +782,46 @@ public final class VectorElementwise {
    * not.
    */
   public static void swish(float[] x, int xOff, float[] z, int zOff, int n, float alpha) {
-    for (int k = 0; k < n; k += FL) {
-      VectorMask<Float> m = F.indexInRange(k, n);
-      swish(FloatVector.fromArray(F, x, xOff + k, m), alpha).intoArray(z, zOff + k, m);
+    int full = F.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += FL) {
+        swish(FloatVector.fromArray(F, src, si + k), alpha).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = FL;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
     }
   }
 
   private static FloatVector swish(FloatVector v, float alpha) {
     DoubleVector d = DoubleVectorMath.widen(v);
     return DoubleVectorMath.narrow(DoubleVectorMath.swish(d, alpha));
+  }
+
+  /** Per-thread scratch for tails: one vector of lanes, reused (allocated once per thread). */
+  private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[L]);
+
+  /** The thread's tail buffer holding x[from, from + len). */
+  private static float[] tailBuffer(float[] x, int from, int len) {
+    float[] buf = TAIL.get();
+    System.arraycopy(x, from, buf, 0, len);
+    return buf;
   }
 
   // ---- where
