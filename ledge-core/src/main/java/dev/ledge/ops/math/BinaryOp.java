@@ -1,6 +1,8 @@
 package dev.ledge.ops.math;
 
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.FloatBinaryKernel;
+import dev.ledge.kernels.KernelProvider;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -52,6 +54,7 @@ final class BinaryOp implements Operator {
     ctx.requireInputCount(2, 2);
     DType t = ElementTypes.requireSame(ctx, types, 0, 1);
     BinaryFn fn = factory.create(ctx, t);
+    FloatBinaryKernel simd = simd32(fn, t);
     LegacyBroadcast legacy = unidirectional ? null : LegacyBroadcast.forNode(ctx);
     // Before opset 7 PRelu shared a one-element slope across every element, whatever its rank.
     boolean scalarSlope = unidirectional && ctx.opsetVersion() < 7;
@@ -111,6 +114,17 @@ final class BinaryOp implements Operator {
       int ao = a.offset();
       int bo = b.offset();
       int oo = out.offset();
+      if (simd != null && dt == DType.FLOAT32) {
+        float[] fx = (float[]) x;
+        float[] fy = (float[]) y;
+        float[] fz = (float[]) z;
+        BroadcastRuns.binary(
+            shape,
+            aShape,
+            bShape,
+            (ai, as, bi, bs, o, n) -> simd.apply(fx, ao + ai, as, fy, bo + bi, bs, fz, oo + o, n));
+        return;
+      }
       BroadcastRuns.binary(
           shape,
           aShape,
@@ -118,5 +132,18 @@ final class BinaryOp implements Operator {
           (ai, as, bi, bs, o, n) ->
               ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
     };
+  }
+
+  /**
+   * The SIMD float32 kernel of {@code fn} if SIMD kernels are in use and the inputs may be float32
+   * ({@code type} null: unknown until run time), else null.
+   */
+  static FloatBinaryKernel simd32(BinaryFn fn, DType type) {
+    if (fn.simd32() == null
+        || (type != null && type != DType.FLOAT32)
+        || !KernelProvider.current().simd()) {
+      return null;
+    }
+    return fn.simd32().get();
   }
 }

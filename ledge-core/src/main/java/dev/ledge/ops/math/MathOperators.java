@@ -7,6 +7,7 @@ import static dev.ledge.ops.math.ElementTypes.NUMERIC;
 import static dev.ledge.ops.math.ElementTypes.SIGNED_INTS;
 import static dev.ledge.ops.math.ElementTypes.UNSIGNED_INTS;
 
+import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.OperatorFamily;
 import dev.ledge.ops.OperatorRegistry;
 import dev.ledge.tensor.DType;
@@ -51,10 +52,10 @@ public final class MathOperators implements OperatorFamily {
     r.register("Ceil", UnaryOp.real(Math::ceil));
     r.register("Floor", UnaryOp.real(Math::floor));
     r.register("Round", UnaryOp.real(Math::rint)); // half to even
-    r.register("Sqrt", UnaryOp.real(Math::sqrt));
-    r.register("Reciprocal", UnaryOp.real(x -> 1 / x));
-    r.register("Exp", UnaryOp.real(Math::exp));
-    r.register("Log", UnaryOp.real(Math::log));
+    r.register("Sqrt", UnaryOp.real(Math::sqrt, () -> VectorElementwise::sqrt));
+    r.register("Reciprocal", UnaryOp.real(x -> 1 / x, () -> VectorElementwise::reciprocal));
+    r.register("Exp", UnaryOp.real(Math::exp, () -> VectorElementwise::exp));
+    r.register("Log", UnaryOp.real(Math::log, () -> VectorElementwise::log));
     r.register("Sin", UnaryOp.real(Math::sin));
     r.register("Cos", UnaryOp.real(Math::cos));
     r.register("Tan", UnaryOp.real(Math::tan));
@@ -63,17 +64,20 @@ public final class MathOperators implements OperatorFamily {
     r.register("Atan", UnaryOp.real(Math::atan));
     r.register("Sinh", UnaryOp.real(Math::sinh));
     r.register("Cosh", UnaryOp.real(Math::cosh));
-    r.register("Tanh", UnaryOp.real(Math::tanh));
+    r.register("Tanh", UnaryOp.real(Math::tanh, () -> VectorElementwise::tanh));
     r.register("Asinh", UnaryOp.real(FloatFunctions::asinh));
     r.register("Acosh", UnaryOp.real(FloatFunctions::acosh));
     r.register("Atanh", UnaryOp.real(FloatFunctions::atanh));
   }
 
   private static void registerActivations(OperatorRegistry r) {
-    r.register("Sigmoid", UnaryOp.real(FloatFunctions::sigmoid));
-    r.register("Softplus", UnaryOp.real(FloatFunctions::softplus));
-    r.register("Softsign", UnaryOp.real(x -> x / (1 + Math.abs(x))));
-    r.register("HardSwish", UnaryOp.real(Activations::hardSwish));
+    r.register("Sigmoid", UnaryOp.real(FloatFunctions::sigmoid, () -> VectorElementwise::sigmoid));
+    r.register(
+        "Softplus", UnaryOp.real(FloatFunctions::softplus, () -> VectorElementwise::softplus));
+    r.register(
+        "Softsign", UnaryOp.real(x -> x / (1 + Math.abs(x)), () -> VectorElementwise::softsign));
+    r.register(
+        "HardSwish", UnaryOp.real(Activations::hardSwish, () -> VectorElementwise::hardSwish));
     r.register("Mish", UnaryOp.real(Activations::mish));
     r.register("Elu", UnaryOp.realWith(Activations::elu));
     r.register("Celu", UnaryOp.realWith(Activations::celu));
