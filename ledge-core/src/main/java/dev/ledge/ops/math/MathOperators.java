@@ -7,7 +7,6 @@ import static dev.ledge.ops.math.ElementTypes.NUMERIC;
 import static dev.ledge.ops.math.ElementTypes.SIGNED_INTS;
 import static dev.ledge.ops.math.ElementTypes.UNSIGNED_INTS;
 
-import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.OperatorFamily;
 import dev.ledge.ops.OperatorRegistry;
 import dev.ledge.tensor.DType;
@@ -52,10 +51,10 @@ public final class MathOperators implements OperatorFamily {
     r.register("Ceil", UnaryOp.real(Math::ceil));
     r.register("Floor", UnaryOp.real(Math::floor));
     r.register("Round", UnaryOp.real(Math::rint)); // half to even
-    r.register("Sqrt", UnaryOp.real(Math::sqrt, () -> VectorElementwise::sqrt));
-    r.register("Reciprocal", UnaryOp.real(x -> 1 / x, () -> VectorElementwise::reciprocal));
-    r.register("Exp", UnaryOp.real(Math::exp, () -> VectorElementwise::exp));
-    r.register("Log", UnaryOp.real(Math::log, () -> VectorElementwise::log));
+    r.register("Sqrt", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Sqrt")));
+    r.register("Reciprocal", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Reciprocal")));
+    r.register("Exp", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Exp")));
+    r.register("Log", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Log")));
     r.register("Sin", UnaryOp.real(Math::sin));
     r.register("Cos", UnaryOp.real(Math::cos));
     r.register("Tan", UnaryOp.real(Math::tan));
@@ -64,20 +63,17 @@ public final class MathOperators implements OperatorFamily {
     r.register("Atan", UnaryOp.real(Math::atan));
     r.register("Sinh", UnaryOp.real(Math::sinh));
     r.register("Cosh", UnaryOp.real(Math::cosh));
-    r.register("Tanh", UnaryOp.real(Math::tanh, () -> VectorElementwise::tanh));
+    r.register("Tanh", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Tanh")));
     r.register("Asinh", UnaryOp.real(FloatFunctions::asinh));
     r.register("Acosh", UnaryOp.real(FloatFunctions::acosh));
     r.register("Atanh", UnaryOp.real(FloatFunctions::atanh));
   }
 
   private static void registerActivations(OperatorRegistry r) {
-    r.register("Sigmoid", UnaryOp.real(FloatFunctions::sigmoid, () -> VectorElementwise::sigmoid));
-    r.register(
-        "Softplus", UnaryOp.real(FloatFunctions::softplus, () -> VectorElementwise::softplus));
-    r.register(
-        "Softsign", UnaryOp.real(x -> x / (1 + Math.abs(x)), () -> VectorElementwise::softsign));
-    r.register(
-        "HardSwish", UnaryOp.real(Activations::hardSwish, () -> VectorElementwise::hardSwish));
+    r.register("Sigmoid", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Sigmoid")));
+    r.register("Softplus", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Softplus")));
+    r.register("Softsign", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Softsign")));
+    r.register("HardSwish", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("HardSwish")));
     r.register("Mish", UnaryOp.real(Activations::mish));
     r.register("Elu", UnaryOp.realWith(Activations::elu));
     r.register("Celu", UnaryOp.realWith(Activations::celu));
