@@ -115,14 +115,7 @@ final class BinaryOp implements Operator {
       int bo = b.offset();
       int oo = out.offset();
       if (simd != null && dt == DType.FLOAT32) {
-        float[] fx = (float[]) x;
-        float[] fy = (float[]) y;
-        float[] fz = (float[]) z;
-        BroadcastRuns.binary(
-            shape,
-            aShape,
-            bShape,
-            (ai, as, bi, bs, o, n) -> simd.apply(fx, ao + ai, as, fy, bo + bi, bs, fz, oo + o, n));
+        runFloat32(simd, shape, aShape, (float[]) x, ao, bShape, (float[]) y, bo, (float[]) z, oo);
         return;
       }
       BroadcastRuns.binary(
@@ -132,6 +125,37 @@ final class BinaryOp implements Operator {
           (ai, as, bi, bs, o, n) ->
               ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
     };
+  }
+
+  /**
+   * Runs a float32 kernel over the broadcast of a and b into z. Equal shapes and a one-element
+   * operand (the common cases) call the kernel once, without the run walker and its allocations.
+   */
+  static void runFloat32(
+      FloatBinaryKernel k,
+      int[] shape,
+      int[] aShape,
+      float[] x,
+      int ao,
+      int[] bShape,
+      float[] y,
+      int bo,
+      float[] z,
+      int oo) {
+    int n = Shapes.size(shape);
+    boolean aFull = Arrays.equals(aShape, shape);
+    boolean bFull = Arrays.equals(bShape, shape);
+    if (aFull && (bFull || Shapes.size(bShape) == 1)) {
+      k.apply(x, ao, 1, y, bo, bFull ? 1 : 0, z, oo, n);
+    } else if (bFull && Shapes.size(aShape) == 1) {
+      k.apply(x, ao, 0, y, bo, 1, z, oo, n);
+    } else {
+      BroadcastRuns.binary(
+          shape,
+          aShape,
+          bShape,
+          (ai, as, bi, bs, o, len) -> k.apply(x, ao + ai, as, y, bo + bi, bs, z, oo + o, len));
+    }
   }
 
   /**

@@ -105,15 +105,17 @@ final class VariadicOp implements Operator {
         int ao = a.offset();
         int bo = b.offset();
         if (simd != null && dt == DType.FLOAT32) {
-          float[] fx = (float[]) x;
-          float[] fy = (float[]) y;
-          float[] fz = (float[]) z;
-          BroadcastRuns.binary(
+          BinaryOp.runFloat32(
+              simd,
               outShape,
               a.shape(),
+              (float[]) x,
+              ao,
               b.shape(),
-              (ai, as, bi, bs, o, n) ->
-                  simd.apply(fx, ao + ai, as, fy, bo + bi, bs, fz, oo + o, n));
+              (float[]) y,
+              bo,
+              (float[]) z,
+              oo);
         } else {
           BroadcastRuns.binary(
               outShape,
