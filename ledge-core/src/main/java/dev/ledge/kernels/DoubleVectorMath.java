@@ -52,16 +52,6 @@ final class DoubleVectorMath {
   private static final DoubleVector E8 = c(1 / 40320.0);
   private static final DoubleVector E9 = c(1 / 362880.0);
 
-  /** Widens float lanes to double. */
-  static DoubleVector widen(FloatVector x) {
-    return (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
-  }
-
-  /** Rounds double lanes to float. */
-  static FloatVector narrow(DoubleVector x) {
-    return (FloatVector) x.convertShape(VectorOperators.D2F, F, 0);
-  }
-
   /**
    * e^x to about 1e-11 relative for x clamped to [-700, 700], which keeps 2^n a normal double (one
    * scaling step); enough for float results of the callers (whose smallest factors are e^-193).

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * VectorOperators.EXP}/{@code TANH}/..., whose results change when C2 switches from the per-lane
  * {@link Math} fallback to a native vector library, and which fall back to scalar {@link Math}
  * calls per lane on CPUs without one. Error bounds, against the correctly rounded float of the
- * exact value, are measured by {@code VectorElementwiseTest} and stated per function.
+ * exact value, are stated per function; SimdKernelsTest checks them against the reference kernels.
  *
  * <p>Overflow, underflow (with gradual subnormal results), infinities and NaN follow {@link Math}.
  */
@@ -24,6 +24,24 @@ final class FloatVectorMath {
   private FloatVectorMath() {}
 
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  // Polynomial coefficients as constant vectors rather than scalars broadcast at each use: fewer C2
+  // nodes per operation, which keeps the kernels within C2's inlining budget.
+  private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -0.693359375f);
+  private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, 2.12194440e-4f);
+  private static final FloatVector LN2_HI_V = FloatVector.broadcast(S, 0.693359375f);
+  private static final FloatVector E2 = FloatVector.broadcast(S, 1 / 2f);
+  private static final FloatVector E3 = FloatVector.broadcast(S, 1 / 6f);
+  private static final FloatVector E4 = FloatVector.broadcast(S, 1 / 24f);
+  private static final FloatVector E5 = FloatVector.broadcast(S, 1 / 120f);
+  private static final FloatVector E6 = FloatVector.broadcast(S, 1 / 720f);
+  private static final FloatVector E7 = FloatVector.broadcast(S, 1 / 5040f);
+  private static final FloatVector L3 = FloatVector.broadcast(S, 2 / 3f);
+  private static final FloatVector L5 = FloatVector.broadcast(S, 2 / 5f);
+  private static final FloatVector L7 = FloatVector.broadcast(S, 2 / 7f);
+  private static final FloatVector L9 = FloatVector.broadcast(S, 2 / 9f);
+  private static final FloatVector L11 = FloatVector.broadcast(S, 2 / 11f);
+  private static final FloatVector L13 = FloatVector.broadcast(S, 2 / 13f);
 
   private static final float LOG2E = 1.44269504088896341f;
 
@@ -50,11 +68,11 @@ final class FloatVectorMath {
    * degree 7, whose truncation error (5e-9 relative) is a tenth of a float ulp.
    */
   private static FloatVector expm1Reduced(FloatVector r) {
-    FloatVector p = fma(r, 1 / 5040f, 1 / 720f);
-    p = fma(p, r, 1 / 120f);
-    p = fma(p, r, 1 / 24f);
-    p = fma(p, r, 1 / 6f);
-    p = fma(p, r, 0.5f);
+    FloatVector p = r.fma(E7, E6);
+    p = p.fma(r, E5);
+    p = p.fma(r, E4);
+    p = p.fma(r, E3);
+    p = p.fma(r, E2);
     return r.mul(r).fma(p, r);
   }
 
@@ -70,10 +88,10 @@ final class FloatVectorMath {
    */
   static FloatVector exp(FloatVector x) {
     FloatVector xc = clamp(x, EXP_LOW, EXP_HIGH);
-    FloatVector t = fma(xc, LOG2E, ROUND);
+    FloatVector t = xc.fma(LOG2E, ROUND);
     FloatVector n = t.sub(ROUND);
-    FloatVector r = fma(n, -LN2_HI, xc);
-    r = fma(n, -LN2_LO, r);
+    FloatVector r = n.fma(MINUS_LN2_HI, xc);
+    r = n.fma(MINUS_LN2_LO, r);
     FloatVector p = expm1Reduced(r).add(1f);
     IntVector k = t.reinterpretAsInts().sub(ROUND_BITS);
     IntVector k1 = k.lanewise(ASHR, 1);
@@ -86,13 +104,13 @@ final class FloatVectorMath {
    */
   static FloatVector expm1(FloatVector x) {
     FloatVector xc = clamp(x, -18f, EXP_HIGH); // below -18 the result rounds to -1
-    FloatVector t = fma(xc, LOG2E, ROUND);
+    FloatVector t = xc.fma(LOG2E, ROUND);
     FloatVector n = t.sub(ROUND);
-    FloatVector r = fma(n, -LN2_HI, xc);
-    r = fma(n, -LN2_LO, r);
+    FloatVector r = n.fma(MINUS_LN2_HI, xc);
+    r = n.fma(MINUS_LN2_LO, r);
     FloatVector em = expm1Reduced(r);
     FloatVector half = pow2(t.reinterpretAsInts().sub(ROUND_BITS + 1)); // 2^(n-1)
-    FloatVector y = fma(half, em, half.sub(0.5f)).mul(2f);
+    FloatVector y = half.fma(em, half.sub(0.5f)).mul(2f);
     // Below 2^-25, expm1(x) rounds to x: keep it exactly (signed zeros, subnormals).
     return y.blend(x, x.abs().compare(VectorOperators.LT, 0x1p-25f));
   }
@@ -118,16 +136,16 @@ final class FloatVectorMath {
     FloatVector s = f.div(f.add(2f));
     FloatVector z = s.mul(s);
     // R(z) = 2z/3 + 2z^2/5 + ... (atanh series), to z^6: truncation 2e-11 for z <= 0.0295.
-    FloatVector r = fma(z, 2 / 13f, 2 / 11f);
-    r = fma(r, z, 2 / 9f);
-    r = fma(r, z, 2 / 7f);
-    r = fma(r, z, 2 / 5f);
-    r = fma(r, z, 2 / 3f);
+    FloatVector r = z.fma(L13, L11);
+    r = r.fma(z, L9);
+    r = r.fma(z, L7);
+    r = r.fma(z, L5);
+    r = r.fma(z, L3);
     r = r.mul(z);
     FloatVector hfsq = f.mul(f).mul(0.5f);
     // ln(1+f) = f - (hfsq - s (hfsq + R)); k ln2 added in two parts.
-    FloatVector corr = fma(s, hfsq.add(r), k.mul(LN2_LO));
-    return fma(k, LN2_HI, f.sub(hfsq.sub(corr)));
+    FloatVector corr = s.fma(hfsq.add(r), k.mul(LN2_LO));
+    return k.fma(LN2_HI_V, f.sub(hfsq.sub(corr)));
   }
 
   /**
@@ -145,13 +163,15 @@ final class FloatVectorMath {
   }
 
   /**
-   * ln(1 + u) for u >= 0 (or NaN), within 1 ulp: w = 1 + u rounded, then ln(w) plus the first-order
-   * correction (u - (w - 1)) / w for the rounding of w.
+   * ln(1 + u) for u in [0, 1] (or NaN), within 1 ulp, with an exact reduction: 1 + u = 2^k (1 + f)
+   * with f = u (k = 0) up to sqrt(2) - 1, else f = u/2 - 1/2 (k = 1), both exact in float; no
+   * exponent extraction or correction term needed.
    */
-  static FloatVector log1pNonNegative(FloatVector u) {
-    FloatVector w = u.add(1f);
-    FloatVector c = u.sub(w.sub(1f)).div(w);
-    return logNormal(w, FloatVector.zero(S)).add(c);
+  static FloatVector log1pUnit(FloatVector u) {
+    VectorMask<Float> big = u.compare(VectorOperators.GT, SQRT2 - 1f);
+    FloatVector f = u.blend(u.fma(0.5f, -0.5f), big);
+    FloatVector k = FloatVector.zero(S).blend(1f, big);
+    return log1pOfReduced(f, k);
   }
 
   /**
@@ -183,23 +203,6 @@ final class FloatVectorMath {
   static FloatVector clamp(FloatVector x, float lo, float hi) {
     FloatVector y = x.blend(lo, x.compare(VectorOperators.LT, lo));
     return y.blend(hi, y.compare(VectorOperators.GT, hi));
-  }
-
-  /** a * b + c, rounded once, for each mix of vector and scalar operands. */
-  static FloatVector fma(FloatVector a, float b, float c) {
-    return a.fma(b, c);
-  }
-
-  static FloatVector fma(FloatVector a, FloatVector b, float c) {
-    return a.fma(b, FloatVector.broadcast(S, c));
-  }
-
-  static FloatVector fma(FloatVector a, float b, FloatVector c) {
-    return a.fma(FloatVector.broadcast(S, b), c);
-  }
-
-  static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-    return a.fma(b, c);
   }
 
   /** |m| with the sign of s. */

@@ -1,7 +1,5 @@
 package dev.ledge.kernels;
 
-import static dev.ledge.kernels.FloatVectorMath.fma;
-
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -15,31 +13,38 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar reference kernels (which compute in double and round once). Each writes {@code n} elements
  * of {@code z} from {@code zOff}; inputs are read from their offsets with a step of 1 (contiguous)
  * or 0 (one broadcast value), the runs that {@code BroadcastRuns} produces; other steps take a
- * scalar loop. Outputs may alias inputs at the same offset. Nothing is allocated.
+ * scalar loop. Outputs may alias inputs at the same offset. Nothing is allocated per call: a tail
+ * shorter than a vector goes through a per-thread buffer of one vector, allocated once per thread.
  *
- * <p><b>Accuracy</b>, against the reference kernel (tested in {@code VectorElementwiseTest}):
+ * <p><b>Accuracy</b> against the reference kernel, in ulps of the float result (subnormals in units
+ * of the least subnormal), as checked by {@code SimdKernelsTest}; NaN, infinities and signed zeros
+ * follow the reference:
  *
  * <ul>
- *   <li>bit-exact: add, sub, mul, div, max, min, neg, abs, sqrt, reciprocal, relu, leakyRelu,
- *       thresholdedRelu, prelu, clip, where (IEEE float operations give the same correctly rounded
- *       result as the reference's double operation rounded to float);
- *   <li>1 ulp: erf, gelu (both forms) — computed in double lanes, so only the final rounding can
- *       differ; hardSigmoid (one FMA, correctly rounded, where the reference rounds twice);
- *   <li>2 ulps: exp, log, tanh, sigmoid, hardSwish, softsign;
- *   <li>3 ulps: softplus, elu, celu, selu, swish (a transcendental plus one or two roundings).
+ *   <li>bit-exact: add, sub, mul, div, max, min, prelu, neg, abs, sqrt, reciprocal, relu,
+ *       leakyRelu, thresholdedRelu, clip, where: one IEEE float operation gives the correctly
+ *       rounded result, which the reference's double operation rounded to float equals (a double
+ *       has more than 2 * 24 + 2 bits);
+ *   <li>1 ulp: erf, gelu (both forms), swish, computed in double lanes to about 1e-11 so that only
+ *       the final rounding can differ; exp, log and elu (range reduction plus a polynomial whose
+ *       error is a fraction of an ulp); hardSigmoid (one FMA, correctly rounded, where the
+ *       reference rounds twice); softsign (two roundings);
+ *   <li>2 ulps: tanh (expm1 plus a division), sigmoid (exp plus a division), softplus (exp and
+ *       log1p), celu and selu (expm1 plus a scaling), hardSwish (three roundings).
  * </ul>
  *
- * Subnormal results are compared in units of the least subnormal. NaN, infinities and signed zeros
- * follow the reference.
+ * Functions whose float evaluation would amplify a rounding error are computed in double lanes: erf
+ * and Gelu (e^(-x^2) costs x^2 times the rounding of x^2), swish with alpha != 1 (e^(-alpha x)
+ * costs |alpha x| times the rounding of alpha x) and Gelu's tanh form (its cubic argument).
  *
- * <p><b>Why own polynomials rather than {@code VectorOperators.EXP/TANH/LOG}</b>: on this AVX-512
- * machine (JDK 25) those are intrinsified to Intel SVML, exp at 0.23 ns/element, tanh at 0.47, but
- * only in C2-compiled code with a constant operator; before that, and on CPUs without a vector math
- * library, each lane calls {@link Math} (3.7 ns/element for exp, no faster than the scalar loop).
- * So the results of an operator would change after warm-up and differ between machines. The kernels
- * here use arithmetic only (FMA, compare, blend, bit operations), give the same bits everywhere,
- * and measured as fast as SVML (see BENCHMARKS.md); erf, which the Vector API lacks, needs its own
- * anyway.
+ * <p><b>Own polynomials rather than {@code VectorOperators.EXP/TANH/LOG}</b>: on this AVX-512
+ * machine (JDK 25) those are intrinsified to Intel SVML (exp 0.23 ns/element, tanh 0.47, at 64K
+ * elements), but only in C2-compiled code with a constant operator; in the interpreter, C1, and on
+ * CPUs without a vector math library, each lane calls {@link Math} (exp 4.1 ns/element, no faster
+ * than the scalar loop). An operator's results would then change after warm-up and between
+ * machines. The kernels here use only FMA, compare, blend and bit operations, give the same bits on
+ * every CPU and JIT tier, and measured as fast (exp 0.25, tanh 0.42, log 0.38 ns/element in the
+ * same harness); erf, which the Vector API lacks, needs its own anyway.
  */
 public final class VectorElementwise {
   private VectorElementwise() {}
@@ -182,11 +187,12 @@ public final class VectorElementwise {
   // ---- unary
   // --------------------------------------------------------------------------------------
 
-  // Each kernel is a loop over full vectors calling a small lane-wise method, which C2 must inline
-  // (or every vector is boxed on the heap): so kernels are written out per function rather than
-  // dispatched through a switch, and each loop body appears once (a second copy for a masked tail
-  // can push the method past C2's inlining node budget). The tail takes a scalar loop with the same
-  // IEEE operations where the function is exact, else one more vector through a per-thread buffer,
+  // C2 must inline all vector code of a kernel into its loop, or every vector is boxed on the heap
+  // (ten times slower). It refuses to once the method's graph passes a node budget, and refuses a
+  // callee that was already compiled on its own into a big method. Hence: kernels written out per
+  // function (no dispatch switch), the lane-wise expression directly in the loop, each loop body
+  // once (a second copy for a masked tail costs too many nodes), and the tail either a scalar loop
+  // with the same IEEE operations (exact functions) or one more vector through a per-thread buffer,
   // so that every element gets the same function.
 
   /** z = -x. */
@@ -354,7 +360,7 @@ public final class VectorElementwise {
   }
 
   private static FloatVector hardSigmoid(FloatVector v, float alpha, float beta) {
-    return fma(v, alpha, beta).lanewise(VectorOperators.MIN, 1f).lanewise(VectorOperators.MAX, 0f);
+    return v.fma(alpha, beta).lanewise(VectorOperators.MIN, 1f).lanewise(VectorOperators.MAX, 0f);
   }
 
   private static float hardSigmoid(float x, float alpha, float beta) {
@@ -412,7 +418,8 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        exp(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.exp(v).intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -427,10 +434,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector exp(FloatVector v) {
-    return FloatVectorMath.exp(v);
   }
 
   /** z = ln(x). */
@@ -445,7 +448,8 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        log(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.log(v).intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -460,10 +464,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector log(FloatVector v) {
-    return FloatVectorMath.log(v);
   }
 
   /** z = tanh(x). */
@@ -478,7 +478,8 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        tanh(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.tanh(v).intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -493,10 +494,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector tanh(FloatVector v) {
-    return FloatVectorMath.tanh(v);
   }
 
   /** z = 1 / (1 + e^-x). */
@@ -511,7 +508,8 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        sigmoid(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.sigmoid(v).intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -526,10 +524,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector sigmoid(FloatVector v) {
-    return FloatVectorMath.sigmoid(v);
   }
 
   /** z = ln(1 + e^x), as max(x, 0) + ln(1 + e^-|x|). */
@@ -544,7 +538,10 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        softplus(FloatVector.fromArray(S, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.log1pUnit(FloatVectorMath.exp(v.abs().neg()))
+            .add(FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f)))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -559,11 +556,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector softplus(FloatVector v) {
-    return FloatVectorMath.log1pNonNegative(FloatVectorMath.exp(v.abs().neg()))
-        .add(FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f)));
   }
 
   /** z = x > 0 ? x : alpha (e^x - 1). */
@@ -578,7 +570,11 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        elu(FloatVector.fromArray(S, src, si + k), alpha).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.expm1(v)
+            .mul(alpha)
+            .blend(v, v.compare(VectorOperators.GT, 0f))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -593,10 +589,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector elu(FloatVector v, float alpha) {
-    return FloatVectorMath.expm1(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
   }
 
   /** z = x > 0 ? x : alpha (e^(x/alpha) - 1). */
@@ -611,7 +603,11 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        celu(FloatVector.fromArray(S, src, si + k), alpha).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.expm1(v.div(alpha))
+            .mul(alpha)
+            .blend(v, v.compare(VectorOperators.GT, 0f))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -626,12 +622,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector celu(FloatVector v, float alpha) {
-    return FloatVectorMath.expm1(v.div(alpha))
-        .mul(alpha)
-        .blend(v, v.compare(VectorOperators.GT, 0f));
   }
 
   /** z = x > 0 ? gamma x : gamma alpha (e^x - 1). */
@@ -647,7 +637,12 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += L) {
-        selu(FloatVector.fromArray(S, src, si + k), alpha, gamma).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        FloatVectorMath.expm1(v)
+            .mul(alpha)
+            .blend(v, v.compare(VectorOperators.GT, 0f))
+            .mul(gamma)
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -664,13 +659,6 @@ public final class VectorElementwise {
     }
   }
 
-  private static FloatVector selu(FloatVector v, float alpha, float gamma) {
-    return FloatVectorMath.expm1(v)
-        .mul(alpha)
-        .blend(v, v.compare(VectorOperators.GT, 0f))
-        .mul(gamma);
-  }
-
   /** z = erf(x). */
   public static void erf(float[] x, int xOff, float[] z, int zOff, int n) {
     int full = F.loopBound(n);
@@ -683,7 +671,10 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += FL) {
-        erf(FloatVector.fromArray(F, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(F, src, si + k);
+        DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, DoubleVectorMath.D, 0);
+        ((FloatVector) DoubleVectorMath.erf(d).convertShape(VectorOperators.D2F, F, 0))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -698,11 +689,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector erf(FloatVector v) {
-    DoubleVector d = DoubleVectorMath.widen(v);
-    return DoubleVectorMath.narrow(DoubleVectorMath.erf(d));
   }
 
   /** Gelu, exact form: z = 0.5 x (1 + erf(x / sqrt 2)). */
@@ -717,7 +703,10 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += FL) {
-        gelu(FloatVector.fromArray(F, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(F, src, si + k);
+        DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, DoubleVectorMath.D, 0);
+        ((FloatVector) DoubleVectorMath.gelu(d).convertShape(VectorOperators.D2F, F, 0))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -732,11 +721,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector gelu(FloatVector v) {
-    DoubleVector d = DoubleVectorMath.widen(v);
-    return DoubleVectorMath.narrow(DoubleVectorMath.gelu(d));
   }
 
   /**
@@ -754,7 +738,10 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += FL) {
-        geluTanh(FloatVector.fromArray(F, src, si + k)).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(F, src, si + k);
+        DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, DoubleVectorMath.D, 0);
+        ((FloatVector) DoubleVectorMath.geluTanh(d).convertShape(VectorOperators.D2F, F, 0))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -769,11 +756,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector geluTanh(FloatVector v) {
-    DoubleVector d = DoubleVectorMath.widen(v);
-    return DoubleVectorMath.narrow(DoubleVectorMath.geluTanh(d));
   }
 
   /**
@@ -792,7 +774,10 @@ public final class VectorElementwise {
     float[] buf = null;
     while (true) {
       for (int k = 0; k < count; k += FL) {
-        swish(FloatVector.fromArray(F, src, si + k), alpha).intoArray(dst, di + k);
+        FloatVector v = FloatVector.fromArray(F, src, si + k);
+        DoubleVector d = (DoubleVector) v.convertShape(VectorOperators.F2D, DoubleVectorMath.D, 0);
+        ((FloatVector) DoubleVectorMath.swish(d, alpha).convertShape(VectorOperators.D2F, F, 0))
+            .intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;
@@ -807,11 +792,6 @@ public final class VectorElementwise {
     if (buf != null) {
       System.arraycopy(buf, 0, z, zOff + full, tail);
     }
-  }
-
-  private static FloatVector swish(FloatVector v, float alpha) {
-    DoubleVector d = DoubleVectorMath.widen(v);
-    return DoubleVectorMath.narrow(DoubleVectorMath.swish(d, alpha));
   }
 
   /** Per-thread scratch for tails: one vector of lanes, reused (allocated once per thread). */
