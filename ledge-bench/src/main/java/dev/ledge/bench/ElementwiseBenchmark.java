@@ -20,9 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Float32 elementwise kernels on one thread, the scalar reference kernel against the SIMD one, at
  * 1K, 64K and 1M elements. Binary kernels run on equal shapes ("Add") and with a broadcast scalar
- * ("Add_scalar"); Where picks from two tensors by a random condition. Setup runs the kernel 10,000
- * times on 1K elements first, so that C2 has compiled it before the (short) warmup iterations: the
- * Vector API is very slow until then (vectors are boxed), which otherwise leaks into the results.
+ * ("Add_scalar"); Where picks from two tensors by a random condition. Setup runs the kernel on 1K
+ * elements for a second (and at least 10,000 times) before the 2 s warmup iterations, so that C2
+ * has compiled it even on a loaded machine: until then the Vector API boxes every vector (a hundred
+ * times slower), which would otherwise leak into the results.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-@Warmup(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 public class ElementwiseBenchmark {
   @Param({
@@ -101,7 +102,8 @@ public class ElementwiseBenchmark {
     } else if (!name.equals("Where")) {
       unary = Float32Kernels.unary(name, simd);
     }
-    for (int i = 0; i < 10_000; i++) {
+    long until = System.nanoTime() + 1_000_000_000L;
+    for (int i = 0; i < 10_000 || System.nanoTime() < until; i++) {
       apply(Math.min(size, 1024));
     }
   }
