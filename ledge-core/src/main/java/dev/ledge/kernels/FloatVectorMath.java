@@ -25,11 +25,16 @@ final class FloatVectorMath {
 
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-  // Polynomial coefficients as constant vectors rather than scalars broadcast at each use: fewer C2
-  // nodes per operation, which keeps the kernels within C2's inlining budget.
-  private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -0.693359375f);
-  private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, 2.12194440e-4f);
-  private static final FloatVector LN2_HI_V = FloatVector.broadcast(S, 0.693359375f);
+  /** ln 2 split so that n * LN2_HI is exact for |n| < 2^12. */
+  private static final float LN2_HI = 0.693359375f;
+
+  private static final float LN2_LO = -2.12194440e-4f;
+
+  // Constants used as fma operands are held as vectors rather than scalars broadcast at each use:
+  // fewer C2 nodes per operation, which keeps the kernels within C2's inlining budget.
+  private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+  private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+  private static final FloatVector LN2_HI_V = FloatVector.broadcast(S, LN2_HI);
   private static final FloatVector E2 = FloatVector.broadcast(S, 1 / 2f);
   private static final FloatVector E3 = FloatVector.broadcast(S, 1 / 6f);
   private static final FloatVector E4 = FloatVector.broadcast(S, 1 / 24f);
@@ -44,11 +49,6 @@ final class FloatVectorMath {
   private static final FloatVector L13 = FloatVector.broadcast(S, 2 / 13f);
 
   private static final float LOG2E = 1.44269504088896341f;
-
-  /** ln 2 split so that n * LN2_HI is exact for |n| < 2^12. */
-  private static final float LN2_HI = 0.693359375f;
-
-  private static final float LN2_LO = -2.12194440e-4f;
 
   /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer. */
   private static final float ROUND = 0x1.8p23f;
