@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -114,6 +115,12 @@ public class ElementwiseBenchmark {
     return z;
   }
 
+  /**
+   * Not inlined into the JMH loop, as in the runtime, where each operator reaches its kernel
+   * through a call site shared by all operators: the kernel compiles as its own C2 root, within
+   * C2's node budget. Inlined into a large caller it can exceed the budget and box its vectors.
+   */
+  @CompilerControl(CompilerControl.Mode.DONT_INLINE)
   private void apply(int n) {
     if (unary != null) {
       unary.apply(x, 0, z, 0, n);
