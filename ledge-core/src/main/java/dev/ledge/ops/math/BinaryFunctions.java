@@ -1,6 +1,7 @@
 package dev.ledge.ops.math;
 
 import dev.ledge.LedgeException;
+import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.OpContext;
 import dev.ledge.tensor.DType;
 
@@ -8,22 +9,30 @@ import dev.ledge.tensor.DType;
 final class BinaryFunctions {
   private BinaryFunctions() {}
 
-  static final BinaryFn ADD = BinaryFn.of((a, b) -> a + b, (a, b) -> a + b);
-  static final BinaryFn SUB = BinaryFn.of((a, b) -> a - b, (a, b) -> a - b);
-  static final BinaryFn MUL = BinaryFn.of((a, b) -> a * b, (a, b) -> a * b);
+  static final BinaryFn ADD =
+      BinaryFn.of((a, b) -> a + b, (a, b) -> a + b).withSimd32(() -> VectorElementwise::add);
+  static final BinaryFn SUB =
+      BinaryFn.of((a, b) -> a - b, (a, b) -> a - b).withSimd32(() -> VectorElementwise::sub);
+  static final BinaryFn MUL =
+      BinaryFn.of((a, b) -> a * b, (a, b) -> a * b).withSimd32(() -> VectorElementwise::mul);
 
   /** Division; integers truncate toward zero (as C and the reference); x / 0 is an error. */
   static final BinaryFn DIV =
       new BinaryFn(
-          (a, b) -> a / b, (a, b) -> a / nonZero(b), (a, b) -> Long.divideUnsigned(a, nonZero(b)));
+              (a, b) -> a / b,
+              (a, b) -> a / nonZero(b),
+              (a, b) -> Long.divideUnsigned(a, nonZero(b)))
+          .withSimd32(() -> VectorElementwise::div);
 
   /** Max with NaN propagation (as numpy's maximum, which the reference uses). */
   static final BinaryFn MAX =
-      new BinaryFn(Math::max, Math::max, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+      new BinaryFn(Math::max, Math::max, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b)
+          .withSimd32(() -> VectorElementwise::max);
 
   /** Min with NaN propagation. */
   static final BinaryFn MIN =
-      new BinaryFn(Math::min, Math::min, (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b);
+      new BinaryFn(Math::min, Math::min, (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b)
+          .withSimd32(() -> VectorElementwise::min);
 
   static final BinaryFn BITWISE_AND = BinaryFn.of(null, (a, b) -> a & b);
   static final BinaryFn BITWISE_OR = BinaryFn.of(null, (a, b) -> a | b);
@@ -35,7 +44,8 @@ final class BinaryFunctions {
 
   /** PRelu: x for x >= 0, slope * x below. */
   static final BinaryFn PRELU =
-      new BinaryFn((x, s) -> x < 0 ? x * s : x, (x, s) -> x < 0 ? x * s : x, (x, s) -> x);
+      new BinaryFn((x, s) -> x < 0 ? x * s : x, (x, s) -> x < 0 ? x * s : x, (x, s) -> x)
+          .withSimd32(() -> VectorElementwise::prelu);
 
   /** Pow of two operands of one type; integers by exact repeated squaring (wrapping). */
   static final BinaryFn POW =

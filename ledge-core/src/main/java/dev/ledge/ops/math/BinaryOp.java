@@ -1,6 +1,8 @@
 package dev.ledge.ops.math;
 
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.FloatBinaryKernel;
+import dev.ledge.kernels.KernelProvider;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -52,6 +54,7 @@ final class BinaryOp implements Operator {
     ctx.requireInputCount(2, 2);
     DType t = ElementTypes.requireSame(ctx, types, 0, 1);
     BinaryFn fn = factory.create(ctx, t);
+    FloatBinaryKernel simd = simd32(fn, t);
     LegacyBroadcast legacy = unidirectional ? null : LegacyBroadcast.forNode(ctx);
     // Before opset 7 PRelu shared a one-element slope across every element, whatever its rank.
     boolean scalarSlope = unidirectional && ctx.opsetVersion() < 7;
@@ -111,6 +114,10 @@ final class BinaryOp implements Operator {
       int ao = a.offset();
       int bo = b.offset();
       int oo = out.offset();
+      if (simd != null && dt == DType.FLOAT32) {
+        runFloat32(simd, shape, aShape, (float[]) x, ao, bShape, (float[]) y, bo, (float[]) z, oo);
+        return;
+      }
       BroadcastRuns.binary(
           shape,
           aShape,
@@ -118,5 +125,49 @@ final class BinaryOp implements Operator {
           (ai, as, bi, bs, o, n) ->
               ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
     };
+  }
+
+  /**
+   * Runs a float32 kernel over the broadcast of a and b into z. Equal shapes and a one-element
+   * operand (the common cases) call the kernel once, without the run walker and its allocations.
+   */
+  static void runFloat32(
+      FloatBinaryKernel k,
+      int[] shape,
+      int[] aShape,
+      float[] x,
+      int ao,
+      int[] bShape,
+      float[] y,
+      int bo,
+      float[] z,
+      int oo) {
+    int n = Shapes.size(shape);
+    boolean aFull = Arrays.equals(aShape, shape);
+    boolean bFull = Arrays.equals(bShape, shape);
+    if (aFull && (bFull || Shapes.size(bShape) == 1)) {
+      k.apply(x, ao, 1, y, bo, bFull ? 1 : 0, z, oo, n);
+    } else if (bFull && Shapes.size(aShape) == 1) {
+      k.apply(x, ao, 0, y, bo, 1, z, oo, n);
+    } else {
+      BroadcastRuns.binary(
+          shape,
+          aShape,
+          bShape,
+          (ai, as, bi, bs, o, len) -> k.apply(x, ao + ai, as, y, bo + bi, bs, z, oo + o, len));
+    }
+  }
+
+  /**
+   * The SIMD float32 kernel of {@code fn} if SIMD kernels are in use and the inputs may be float32
+   * ({@code type} null: unknown until run time), else null.
+   */
+  static FloatBinaryKernel simd32(BinaryFn fn, DType type) {
+    if (fn.simd32() == null
+        || (type != null && type != DType.FLOAT32)
+        || !KernelProvider.current().simd()) {
+      return null;
+    }
+    return fn.simd32().get();
   }
 }

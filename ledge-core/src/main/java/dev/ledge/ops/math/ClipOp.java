@@ -1,6 +1,9 @@
 package dev.ledge.ops.math;
 
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.FloatUnaryKernel;
+import dev.ledge.kernels.KernelProvider;
+import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
@@ -23,11 +26,17 @@ final class ClipOp implements Operator {
       double unbounded = ctx.opsetVersion() < 6 ? Double.POSITIVE_INFINITY : Float.MAX_VALUE;
       double low = ctx.hasAttr("min") ? ctx.attrFloat("min", 0f) : -unbounded;
       double high = ctx.hasAttr("max") ? ctx.attrFloat("max", 0f) : unbounded;
-      UnaryFn fn = UnaryFn.real(x -> Math.min(Math.max(x, low), high));
+      float lo = (float) low; // exact: float attributes, ±FLT_MAX or ±inf
+      float hi = (float) high;
+      UnaryFn fn =
+          UnaryFn.real(x -> Math.min(Math.max(x, low), high))
+              .withSimd32(
+                  () -> (x, xo, z, zo, n) -> VectorElementwise.clip(x, xo, z, zo, n, lo, hi));
+      FloatUnaryKernel simd = UnaryOp.simd32(fn, t);
       ctx.setOutput(0, t, ctx.inputShape(0));
       return exec -> {
         Tensor in = exec.input(0);
-        ElementLoops.unary(fn, in, exec.output(0, in.dtype(), in.shape()));
+        UnaryOp.apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
       };
     }
     ctx.requireInputCount(1, 3);
@@ -47,12 +56,20 @@ final class ClipOp implements Operator {
       }
     }
     ctx.setOutput(0, t, ctx.inputShape(0));
+    boolean simd = KernelProvider.current().simd() && (t == null || t == DType.FLOAT32);
     return exec -> {
       Tensor in = exec.input(0);
       Tensor low = bound(exec, 1, in.dtype());
       Tensor high = bound(exec, 2, in.dtype());
-      UnaryFn fn = clipFunction(in.dtype(), low, high);
-      ElementLoops.unary(fn, in, exec.output(0, in.dtype(), in.shape()));
+      Tensor out = exec.output(0, in.dtype(), in.shape());
+      if (simd && in.dtype() == DType.FLOAT32) {
+        float lo = low == null ? Float.NEGATIVE_INFINITY : low.floats()[low.offset()];
+        float hi = high == null ? Float.POSITIVE_INFINITY : high.floats()[high.offset()];
+        VectorElementwise.clip(
+            in.floats(), in.offset(), out.floats(), out.offset(), in.size(), lo, hi);
+        return;
+      }
+      ElementLoops.unary(clipFunction(in.dtype(), low, high), in, out);
     };
   }
 

@@ -51,10 +51,10 @@ public final class MathOperators implements OperatorFamily {
     r.register("Ceil", UnaryOp.real(Math::ceil));
     r.register("Floor", UnaryOp.real(Math::floor));
     r.register("Round", UnaryOp.real(Math::rint)); // half to even
-    r.register("Sqrt", UnaryOp.real(Math::sqrt));
-    r.register("Reciprocal", UnaryOp.real(x -> 1 / x));
-    r.register("Exp", UnaryOp.real(Math::exp));
-    r.register("Log", UnaryOp.real(Math::log));
+    r.register("Sqrt", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Sqrt")));
+    r.register("Reciprocal", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Reciprocal")));
+    r.register("Exp", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Exp")));
+    r.register("Log", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Log")));
     r.register("Sin", UnaryOp.real(Math::sin));
     r.register("Cos", UnaryOp.real(Math::cos));
     r.register("Tan", UnaryOp.real(Math::tan));
@@ -63,17 +63,17 @@ public final class MathOperators implements OperatorFamily {
     r.register("Atan", UnaryOp.real(Math::atan));
     r.register("Sinh", UnaryOp.real(Math::sinh));
     r.register("Cosh", UnaryOp.real(Math::cosh));
-    r.register("Tanh", UnaryOp.real(Math::tanh));
+    r.register("Tanh", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Tanh")));
     r.register("Asinh", UnaryOp.real(FloatFunctions::asinh));
     r.register("Acosh", UnaryOp.real(FloatFunctions::acosh));
     r.register("Atanh", UnaryOp.real(FloatFunctions::atanh));
   }
 
   private static void registerActivations(OperatorRegistry r) {
-    r.register("Sigmoid", UnaryOp.real(FloatFunctions::sigmoid));
-    r.register("Softplus", UnaryOp.real(FloatFunctions::softplus));
-    r.register("Softsign", UnaryOp.real(x -> x / (1 + Math.abs(x))));
-    r.register("HardSwish", UnaryOp.real(Activations::hardSwish));
+    r.register("Sigmoid", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Sigmoid")));
+    r.register("Softplus", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Softplus")));
+    r.register("Softsign", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("Softsign")));
+    r.register("HardSwish", UnaryOp.of(FLOATS, Float32Kernels.unaryFn("HardSwish")));
     r.register("Mish", UnaryOp.real(Activations::mish));
     r.register("Elu", UnaryOp.realWith(Activations::elu));
     r.register("Celu", UnaryOp.realWith(Activations::celu));

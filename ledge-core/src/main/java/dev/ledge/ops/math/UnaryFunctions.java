@@ -1,5 +1,6 @@
 package dev.ledge.ops.math;
 
+import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.OpContext;
 import dev.ledge.tensor.DType;
 
@@ -8,15 +9,18 @@ final class UnaryFunctions {
   private UnaryFunctions() {}
 
   /** Absolute value; for signed integers the most negative value wraps to itself (as numpy). */
-  static final UnaryFn ABS = new UnaryFn(Math::abs, Math::abs, x -> x);
+  static final UnaryFn ABS =
+      new UnaryFn(Math::abs, Math::abs, x -> x).withSimd32(() -> VectorElementwise::abs);
 
-  static final UnaryFn NEG = UnaryFn.of(x -> -x, x -> -x);
+  static final UnaryFn NEG = UnaryFn.of(x -> -x, x -> -x).withSimd32(() -> VectorElementwise::neg);
 
   /** Sign: -1, 0 or 1 (NaN stays NaN). */
   static final UnaryFn SIGN = new UnaryFn(Math::signum, Long::signum, x -> x == 0 ? 0 : 1);
 
   /** max(x, 0), NaN propagating as numpy's maximum. */
-  static final UnaryFn RELU = new UnaryFn(x -> Math.max(x, 0), x -> Math.max(x, 0), x -> x);
+  static final UnaryFn RELU =
+      new UnaryFn(x -> Math.max(x, 0), x -> Math.max(x, 0), x -> x)
+          .withSimd32(() -> VectorElementwise::relu);
 
   static final UnaryFn BITWISE_NOT = UnaryFn.of(null, x -> ~x);
 
@@ -45,7 +49,8 @@ final class UnaryFunctions {
       new UnaryFn(
           FloatFunctions::erf,
           x -> (long) FloatFunctions.erf(x),
-          x -> (long) FloatFunctions.erf(unsignedToDouble(x)));
+          x -> (long) FloatFunctions.erf(unsignedToDouble(x)),
+          () -> VectorElementwise::erf);
 
   static double unsignedToDouble(long v) {
     double d = (double) (v >>> 1) * 2.0;

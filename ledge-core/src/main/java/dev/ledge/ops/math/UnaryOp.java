@@ -1,5 +1,7 @@
 package dev.ledge.ops.math;
 
+import dev.ledge.kernels.FloatUnaryKernel;
+import dev.ledge.kernels.KernelProvider;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -8,10 +10,12 @@ import dev.ledge.tensor.Tensor;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An elementwise operator of one input whose output has the input's element type and shape (Abs,
- * Exp, Relu, Elu, ...). The function is built once per node from its attributes.
+ * Exp, Relu, Elu, ...). The function is built once per node from its attributes; float32 tensors
+ * take the function's SIMD kernel when the kernel provider uses SIMD.
  */
 final class UnaryOp implements Operator {
   /** Builds a node's function from its attributes and input type (null if unknown). */
@@ -39,9 +43,37 @@ final class UnaryOp implements Operator {
     return new UnaryOp(ElementTypes.FLOATS, (ctx, t) -> fn);
   }
 
+  /** A floating-point-only operator computing {@code f}, with a SIMD float32 kernel. */
+  static UnaryOp real(DoubleUnaryOperator f, Supplier<FloatUnaryKernel> simd32) {
+    UnaryFn fn = UnaryFn.real(f).withSimd32(simd32);
+    return new UnaryOp(ElementTypes.FLOATS, (ctx, t) -> fn);
+  }
+
   /** A floating-point-only operator whose function depends on the node's attributes. */
-  static UnaryOp realWith(Function<OpContext, DoubleUnaryOperator> f) {
-    return new UnaryOp(ElementTypes.FLOATS, (ctx, t) -> UnaryFn.real(f.apply(ctx)));
+  static UnaryOp realWith(Function<OpContext, UnaryFn> f) {
+    return new UnaryOp(ElementTypes.FLOATS, (ctx, t) -> f.apply(ctx));
+  }
+
+  /**
+   * The SIMD float32 kernel of {@code fn} if SIMD kernels are in use and the input may be float32
+   * ({@code type} null: unknown until run time), else null.
+   */
+  static FloatUnaryKernel simd32(UnaryFn fn, DType type) {
+    if (fn.simd32() == null
+        || (type != null && type != DType.FLOAT32)
+        || !KernelProvider.current().simd()) {
+      return null;
+    }
+    return fn.simd32().get();
+  }
+
+  /** Applies {@code fn} to a whole tensor, through {@code simd} for float32 when given. */
+  static void apply(UnaryFn fn, FloatUnaryKernel simd, Tensor in, Tensor out) {
+    if (simd != null && in.dtype() == DType.FLOAT32) {
+      simd.apply(in.floats(), in.offset(), out.floats(), out.offset(), in.size());
+    } else {
+      ElementLoops.unary(fn, in, out);
+    }
   }
 
   @Override
@@ -49,11 +81,11 @@ final class UnaryOp implements Operator {
     ctx.requireInputCount(1, 1);
     DType t = ElementTypes.require(ctx, 0, types);
     UnaryFn fn = factory.create(ctx, t);
+    FloatUnaryKernel simd = simd32(fn, t);
     ctx.setOutput(0, t, ctx.inputShape(0));
     return exec -> {
       Tensor in = exec.input(0);
-      Tensor out = exec.output(0, in.dtype(), in.shape());
-      ElementLoops.unary(fn, in, out);
+      apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
     };
   }
 }

@@ -1,6 +1,9 @@
 package dev.ledge.ops.math;
 
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.FloatBinaryKernel;
+import dev.ledge.kernels.FloatUnaryKernel;
+import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -52,7 +55,18 @@ final class VariadicOp implements Operator {
       }
     }
     ctx.setOutput(0, t, shape);
-    UnaryFn divide = mean ? UnaryFn.real(x -> x / count) : null;
+    FloatBinaryKernel simd = BinaryOp.simd32(fn, t);
+    // x / count in float equals the reference's double quotient rounded (count is exact in float).
+    float[] countArray = {count};
+    UnaryFn divide =
+        mean
+            ? UnaryFn.real(x -> x / count)
+                .withSimd32(
+                    () ->
+                        (x, xo, z, zo, n) ->
+                            VectorElementwise.div(x, xo, 1, countArray, 0, 0, z, zo, n))
+            : null;
+    FloatUnaryKernel simdDivide = divide == null ? null : UnaryOp.simd32(divide, t);
     return exec -> {
       Tensor[] in = new Tensor[count];
       for (int i = 0; i < count; i++) {
@@ -90,15 +104,29 @@ final class VariadicOp implements Operator {
         Object y = b.array();
         int ao = a.offset();
         int bo = b.offset();
-        BroadcastRuns.binary(
-            outShape,
-            a.shape(),
-            b.shape(),
-            (ai, as, bi, bs, o, n) ->
-                ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
+        if (simd != null && dt == DType.FLOAT32) {
+          BinaryOp.runFloat32(
+              simd,
+              outShape,
+              a.shape(),
+              (float[]) x,
+              ao,
+              b.shape(),
+              (float[]) y,
+              bo,
+              (float[]) z,
+              oo);
+        } else {
+          BroadcastRuns.binary(
+              outShape,
+              a.shape(),
+              b.shape(),
+              (ai, as, bi, bs, o, n) ->
+                  ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
+        }
       }
       if (divide != null) {
-        ElementLoops.unary(divide, out, out);
+        UnaryOp.apply(divide, simdDivide, out, out);
       }
     };
   }

@@ -1,5 +1,7 @@
 package dev.ledge.ops.math;
 
+import dev.ledge.kernels.KernelProvider;
+import dev.ledge.kernels.VectorElementwise;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -27,6 +29,7 @@ final class WhereOp implements Operator {
     }
     DType t = x != null ? x : y;
     ctx.setOutput(0, t, ElementTypes.broadcastShape(ctx, 0, 1, 2));
+    boolean simd = KernelProvider.current().simd() && (t == null || t == DType.FLOAT32);
     return exec -> {
       Tensor c = exec.input(0);
       Tensor a = exec.input(1);
@@ -60,6 +63,20 @@ final class WhereOp implements Operator {
       Object xs = a.array();
       Object ys = b.array();
       Object zs = out.array();
+      if (simd && dt == DType.FLOAT32) {
+        float[] p = (float[]) xs;
+        float[] q = (float[]) ys;
+        float[] r = (float[]) zs;
+        BroadcastRuns.ternary(
+            shape,
+            c.shape(),
+            a.shape(),
+            b.shape(),
+            (ci, cs, ai, as, bi, bs, o, n) ->
+                VectorElementwise.where(
+                    cond, co + ci, cs, p, ao + ai, as, q, bo + bi, bs, r, oo + o, n));
+        return;
+      }
       int w = (int) dt.slotsFor(1); // 2 storage slots per complex element
       BroadcastRuns.ternary(
           shape,
