@@ -80,6 +80,13 @@ final class BenchCommand implements Callable<Integer> {
           "Shape of a random input whose declared shape has unknown dims, e.g. input=1x576 (repeatable).")
   List<String> shapes = new ArrayList<>();
 
+  @Option(
+      names = "--carry",
+      paramLabel = "OUTPUT=INPUT",
+      description =
+          "Feed an output back as an input of the next run, as a stateful model is used (e.g. Silero VAD: stateN=state). Each engine carries its own. Repeatable.")
+  List<String> carries = new ArrayList<>();
+
   @Option(names = "--compare-ort", description = "Also run ONNX Runtime and print the ratio.")
   boolean compareOrt;
 
@@ -105,6 +112,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Tensor> feed = inputs();
+    Map<String, String> carry = carries(feed);
+    Map<String, Tensor> ortFeed = new LinkedHashMap<>(feed);
 
     long t0 = System.nanoTime();
     Model m = Model.load(model);
@@ -120,9 +129,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     try {
       for (int i = 0; i < warmup; i++) {
-        session.run(feed);
+        carryOver(session.run(feed), carry, feed);
         if (ort != null) {
-          ort.run(feed);
+          ort.run(ortFeed, carry);
         }
       }
       double[] ledge = new double[runs];
@@ -133,12 +142,13 @@ final class BenchCommand implements Callable<Integer> {
       for (int i = 0; i < runs; i++) {
         long a0 = mx.getTotalThreadAllocatedBytes();
         long s = System.nanoTime();
-        session.run(feed);
+        Map<String, Tensor> result = session.run(feed);
         ledge[i] = (System.nanoTime() - s) / 1e6;
         allocated += mx.getTotalThreadAllocatedBytes() - a0;
+        carryOver(result, carry, feed);
         if (ort != null) {
           long s2 = System.nanoTime();
-          ort.run(feed);
+          ort.run(ortFeed, carry);
           ortTimes[i] = (System.nanoTime() - s2) / 1e6;
         }
       }
@@ -195,6 +205,47 @@ final class BenchCommand implements Callable<Integer> {
             e.bytes() / runs);
       }
       out.flush();
+    }
+  }
+
+  /** The --carry pairs (output name to input name), checked against the model and the feed. */
+  private Map<String, String> carries(Map<String, Tensor> feed) {
+    Map<String, String> r = new LinkedHashMap<>();
+    if (carries.isEmpty()) {
+      return r;
+    }
+    Model m = Model.load(model);
+    List<String> outs = m.outputs().stream().map(x -> x.name()).toList();
+    for (String c : carries) {
+      int eq = c.indexOf('=');
+      if (eq <= 0 || eq == c.length() - 1) {
+        throw new LedgeException("--carry expects OUTPUT=INPUT, got '" + c + "'");
+      }
+      String o = c.substring(0, eq);
+      String i = c.substring(eq + 1);
+      if (!outs.contains(o)) {
+        throw new LedgeException(
+            "--carry " + c + ": the model has no output '" + o + "'; its outputs are " + outs);
+      }
+      if (!feed.containsKey(i)) {
+        throw new LedgeException(
+            "--carry "
+                + c
+                + ": the model has no input '"
+                + i
+                + "'; its inputs are "
+                + feed.keySet());
+      }
+      r.put(o, i);
+    }
+    return r;
+  }
+
+  /** Puts each carried output into the feed under its input name. */
+  static void carryOver(
+      Map<String, Tensor> result, Map<String, String> carry, Map<String, Tensor> feed) {
+    for (Map.Entry<String, String> e : carry.entrySet()) {
+      feed.put(e.getValue(), result.get(e.getKey()));
     }
   }
 

@@ -39,7 +39,16 @@ final class OrtRunner implements AutoCloseable {
 
   /** One timed call: wrap inputs, run, extract outputs. Returns a checksum to keep work alive. */
   double run(Map<String, Tensor> inputs) throws OrtException {
+    return run(inputs, Map.of());
+  }
+
+  /**
+   * As {@link #run(Map)}, and each output named in {@code carry} (output to input name) is
+   * extracted as a float32 tensor and put into {@code inputs} for the next call.
+   */
+  double run(Map<String, Tensor> inputs, Map<String, String> carry) throws OrtException {
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+    Map<String, Tensor> carried = new LinkedHashMap<>();
     double sum = 0;
     try {
       for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
@@ -48,6 +57,24 @@ final class OrtRunner implements AutoCloseable {
       try (OrtSession.Result r = session.run(feed)) {
         for (Map.Entry<String, OnnxValue> e : r) {
           if (e.getValue() instanceof OnnxTensor t) {
+            String to = carry.get(e.getKey());
+            if (to != null) {
+              if (t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+                throw new LedgeException(
+                    "--carry supports float32 outputs, '" + e.getKey() + "' is not");
+              }
+              long[] ls = t.getInfo().getShape();
+              int[] shape = new int[ls.length];
+              for (int i = 0; i < ls.length; i++) {
+                shape[i] = Math.toIntExact(ls[i]);
+              }
+              FloatBuffer fb = t.getFloatBuffer();
+              float[] data = new float[fb.remaining()];
+              fb.get(data);
+              sum += data.length == 0 ? 0 : data[0];
+              carried.put(to, Tensor.wrap(data, shape));
+              continue;
+            }
             ByteBuffer b = t.getByteBuffer();
             byte[] copy = new byte[b.remaining()];
             b.get(copy);
@@ -58,6 +85,7 @@ final class OrtRunner implements AutoCloseable {
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }
+    inputs.putAll(carried);
     return sum;
   }
 
