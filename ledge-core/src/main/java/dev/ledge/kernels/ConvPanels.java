@@ -65,26 +65,50 @@ public final class ConvPanels implements VectorGemm.PanelSource {
       }
       runs[base] = count;
     }
+    // Per row of the block: channel offset and the tap's depth, row and column displacement,
+    // stepped through (c, kd, kh, kw) without divisions in the loops below.
+    int[] taps = Scratch.ints(Scratch.Slot.SECOND, kc * 4);
+    {
+      int c = pc / kSize;
+      int t = pc - c * kSize;
+      int kd = t / (g.kH * g.kW);
+      t -= kd * g.kH * g.kW;
+      int kh = t / g.kW;
+      int kw = t - kh * g.kW;
+      for (int i = 0; i < kc; i++) {
+        taps[4 * i] = xOff + c * inSize;
+        taps[4 * i + 1] = kd * g.dD;
+        taps[4 * i + 2] = kh * g.dH;
+        taps[4 * i + 3] = kw * g.dW;
+        if (++kw == g.kW) {
+          kw = 0;
+          if (++kh == g.kH) {
+            kh = 0;
+            if (++kd == g.kD) {
+              kd = 0;
+              c++;
+            }
+          }
+        }
+      }
+    }
     int o = 0;
     for (int panel = 0; panel < panels; panel++) {
       int base = panel * (NR * RUN + 1);
       int count = runs[base];
       int width = Math.min(NR, nc - panel * NR);
-      for (int p = pc; p < pc + kc; p++) {
-        int c = p / kSize;
-        int t = p - c * kSize;
-        int kd = t / (g.kH * g.kW);
-        t -= kd * g.kH * g.kW;
-        int kh = t / g.kW;
-        int kw = t - kh * g.kW;
-        int chan = xOff + c * inSize;
+      for (int i = 0; i < kc; i++) {
+        int chan = taps[4 * i];
+        int tapD = taps[4 * i + 1];
+        int tapH = taps[4 * i + 2];
+        int tapW = taps[4 * i + 3];
         for (int r = 0; r < count; r++) {
           int at = base + 1 + r * RUN;
           int dst = o + runs[at];
           int len = runs[at + 1];
-          int id = runs[at + 2] + kd * g.dD;
-          int ih = runs[at + 3] + kh * g.dH;
-          int iw = runs[at + 4] + kw * g.dW;
+          int id = runs[at + 2] + tapD;
+          int ih = runs[at + 3] + tapH;
+          int iw = runs[at + 4] + tapW;
           if (id < 0 || id >= g.inD || ih < 0 || ih >= g.inH) {
             java.util.Arrays.fill(out, dst, dst + len, 0f);
             continue;
