@@ -100,7 +100,9 @@ final class GemmOp implements Operator {
     }
     Dim n = NnShapes.dim(bs, transB ? 0 : 1);
     Shape ys;
-    if (as != null && as.rank() > 2) {
+    if (batched && as == null) {
+      ys = null; // the rank of Y is A's
+    } else if (as != null && as.rank() > 2) {
       List<Dim> dims = new java.util.ArrayList<>(as.dims().subList(0, as.rank() - 1));
       dims.add(n);
       ys = new Shape(dims);
