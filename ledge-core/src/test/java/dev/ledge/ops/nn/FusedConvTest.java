@@ -77,8 +77,19 @@ class FusedConvTest {
     g.add(new Geometry(c + 2, m, 1, new int[] {23}, 3, 1, 1, false, true)); // general path, 1-D
     g.add(new Geometry(6, 4, 2, new int[] {6, 7}, 3, 2, 0, false, false)); // general, grouped
     g.add(new Geometry(10, 24, 1, new int[] {33, 33}, 3, 1, 1, true, true)); // 2 threads
-    g.add(new Geometry(64, 64, 64, new int[] {64, 64}, 3, 1, 1, true, false)); // 2 threads
+    g.add(new Geometry(32, 32, 32, new int[] {64, 64}, 3, 1, 1, true, false)); // 2 threads
     return g;
+  }
+
+  /**
+   * The activations also run on the two large geometries (which split across threads): the epilogue
+   * is elementwise, so three kinds (a clamp, an exp-based and an expm1-based one) suffice there,
+   * and the test stays fast.
+   */
+  private static final java.util.Set<String> THREADED = java.util.Set.of("Clip", "SiLU", "Tanh");
+
+  private static boolean large(Geometry geo) {
+    return geo.in().length == 2 && geo.in()[0] * geo.in()[1] > 1000;
   }
 
   @Test
@@ -91,6 +102,9 @@ class FusedConvTest {
         fusedInputs.add("skip");
       }
       for (Activation a : ACTIVATIONS) {
+        if (large(geo) && !THREADED.contains(a.name())) {
+          continue;
+        }
         ModelBuilder u = inputs(geo, new LinkedHashMap<>());
         u.node("Conv", List.of("x", "W", "B"), List.of("c"), convAttrs(geo));
         if (geo.residual()) {
@@ -140,7 +154,7 @@ class FusedConvTest {
 
   /** The model's inputs and weights; fills {@code feed} with the graph inputs' values. */
   private static ModelBuilder inputs(Geometry geo, Map<String, Tensor> feed) {
-    Random r = new Random(geo.hashCode());
+    Random r = new Random(geo.toString().hashCode());
     int rank = geo.in().length;
     int[] xs = new int[rank + 2];
     xs[0] = 1;
