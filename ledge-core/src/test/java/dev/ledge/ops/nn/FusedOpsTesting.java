@@ -95,15 +95,19 @@ final class FusedOpsTesting {
   }
 
   /**
-   * Fused against unfused within 1e-5 relative plus 1e-6 absolute, and the fused result the same
-   * bits on 1 and 2 threads.
+   * Fused against unfused within 1e-5 relative plus 1e-6 absolute, or bit for bit if {@code exact}
+   * (the fused op then runs the same kernels in the same order as the unfused nodes), and the fused
+   * result the same bits on 1 and 2 threads.
    */
   static void assertFusedMatches(
-      ModelDef unfused, ModelDef fused, Map<String, Tensor> feed, String what) {
+      ModelDef unfused, ModelDef fused, Map<String, Tensor> feed, boolean exact, String what) {
     float[] want = run(unfused, feed, 1);
     float[] one = run(fused, feed, 1);
     float[] two = run(fused, feed, 2);
     assertEquals(want.length, one.length, what);
+    if (exact) {
+      assertArrayEquals(want, one, what + ": fused vs unfused");
+    }
     for (int i = 0; i < want.length; i++) {
       if (!(Math.abs(want[i] - one[i]) <= 1e-6 + 1e-5 * Math.abs(want[i]))) {
         fail(what + " at " + i + ": unfused " + want[i] + ", fused " + one[i]);
