@@ -59,7 +59,7 @@ public final class GemmActivationFusion extends GraphRewrite {
 
   private static boolean fuseGemm(GraphScope scope, Node gemm) {
     String y = gemm.outputs().getFirst();
-    if (!FLOATS.contains(scope.dtype(gemm.input(0))) || !broadcastsAsGemm7(scope, gemm)) {
+    if (!floating(scope.dtype(gemm.input(0))) || !broadcastsAsGemm7(scope, gemm)) {
       return false;
     }
     FusibleActivation act = FusibleActivation.match(scope, y);
@@ -96,7 +96,7 @@ public final class GemmActivationFusion extends GraphRewrite {
     DType t = scope.dtype(a);
     int[] bs = scope.staticShape(b);
     int rank = scope.rank(a);
-    if (!FLOATS.contains(t) || scope.dtype(b) != t || bs == null || bs.length != 2 || rank < 2) {
+    if (!floating(t) || scope.dtype(b) != t || bs == null || bs.length != 2 || rank < 2) {
       return false;
     }
     String y = mm.outputs().getFirst();
@@ -122,6 +122,11 @@ public final class GemmActivationFusion extends GraphRewrite {
     }
     replace(scope, mm, inputs, Map.of(), removed, act);
     return true;
+  }
+
+  /** True for a known floating-point type. */
+  private static boolean floating(DType t) {
+    return t != null && FLOATS.contains(t);
   }
 
   private static boolean isBiasAdd(Node n, String y) {

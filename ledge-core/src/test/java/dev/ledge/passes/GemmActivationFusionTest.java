@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.ledge.graph.ModelDef;
 import dev.ledge.graph.Node;
+import dev.ledge.graph.ValueInfo;
 import dev.ledge.runtime.SessionOptions.OptimizationLevel;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
@@ -186,6 +187,17 @@ class GemmActivationFusionTest {
             .output("y")
             .build();
     assertFalse(new GemmActivationFusion().apply(ints.deepCopy()));
+    // Unknown types (here an input declared without one) are left alone.
+    for (String op : new String[] {"Gemm", "MatMul"}) {
+      ModelBuilder untyped =
+          new ModelBuilder(17)
+              .initializer("W", randomFloats(1, 4, 5))
+              .node(op, List.of("a", "W"), List.of("g"))
+              .node("Relu", "g", "y")
+              .output("y");
+      untyped.graph().inputs().add(new ValueInfo("a", null));
+      assertFalse(new GemmActivationFusion().apply(untyped.build().deepCopy()), op);
+    }
   }
 
   @Test
