@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Depthwise convolution (one input channel per group, one output channel per group), 1-D or 2-D,
  * float32. A GEMM would multiply a 1-row matrix per channel; instead each kernel tap adds {@code w
  * * (shifted input row)} to the output row, vectorized along the row when the stride is 1. Output
- * rows must hold their initial values (bias, residual); an optional clamp follows.
+ * rows must hold their initial values (bias, residual); an optional epilogue (a fused activation)
+ * is applied to each output row as soon as it is complete.
  */
 public final class DepthwiseConv {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,8 +22,8 @@ public final class DepthwiseConv {
   }
 
   /**
-   * Channels {@code [c0, c1)}: {@code y[c] += conv(x[c], w[c])}, then clamp to {@code [lo, hi]} if
-   * {@code clamp}. {@code w} holds kH x kW taps per channel.
+   * Channels {@code [c0, c1)}: {@code y[c] += conv(x[c], w[c])}, then {@code y[c] = epilogue(y[c])}
+   * row by row if {@code epilogue} is not null. {@code w} holds kH x kW taps per channel.
    */
   public static void run(
       float[] x,
@@ -34,9 +35,7 @@ public final class DepthwiseConv {
       int c0,
       int c1,
       SlidingWindow g,
-      boolean clamp,
-      float lo,
-      float hi) {
+      FloatUnaryKernel epilogue) {
     int inSize = g.inH * g.inW;
     int outSize = g.outH * g.outW;
     int taps = g.kH * g.kW;
@@ -76,8 +75,8 @@ public final class DepthwiseConv {
             }
           }
         }
-        if (clamp) {
-          VectorGemm.clampRow(y, yr, g.outW, lo, hi);
+        if (epilogue != null) {
+          epilogue.apply(y, yr, y, yr, g.outW);
         }
       }
     }

@@ -40,6 +40,43 @@ public final class Gemm {
   }
 
   /**
+   * {@code C = epilogue(alpha * op(A) * op(B) + beta * C)}, the epilogue (a fused activation, null
+   * for none) applied in place: by {@link VectorGemm} to each tile as it is completed, after the
+   * reference GEMM to each row of C.
+   */
+  public static void sgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc,
+      FloatUnaryKernel epilogue) {
+    if (SIMD) {
+      VectorGemm.sgemm(
+          transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
+      return;
+    }
+    ReferenceGemm.sgemm(
+        transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    if (epilogue != null) {
+      for (int i = 0; i < m; i++) {
+        epilogue.apply(c, cOff + i * ldc, c, cOff + i * ldc, n);
+      }
+    }
+  }
+
+  /**
    * The same GEMM split across up to {@code threads} threads along independent blocks of C (rows or
    * columns, whichever has more blocks). Each element of C is computed by exactly one thread in the
    * same order as single-threaded, so results do not depend on the thread count.
@@ -62,9 +99,38 @@ public final class Gemm {
       float[] c,
       int cOff,
       int ldc) {
+    sgemm(
+        threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+        null);
+  }
+
+  /**
+   * The threaded GEMM with an epilogue (see above): each thread applies it to the part of C it
+   * computed. The epilogue must be elementwise, so that results do not depend on the split.
+   */
+  public static void sgemm(
+      int threads,
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc,
+      FloatUnaryKernel epilogue) {
     double flops = 2.0 * m * n * k;
     if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
-      sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      sgemm(
+          transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
       return;
     }
     int rowBlock = VectorGemm.MR * 4;
@@ -103,7 +169,8 @@ public final class Gemm {
                 beta,
                 c,
                 cOff + start,
-                ldc);
+                ldc,
+                epilogue);
           } else {
             sgemm(
                 transA,
@@ -121,7 +188,8 @@ public final class Gemm {
                 beta,
                 c,
                 cOff + start * ldc,
-                ldc);
+                ldc,
+                epilogue);
           }
         });
   }

@@ -30,7 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       error is a fraction of an ulp); hardSigmoid (one FMA, correctly rounded, where the
  *       reference rounds twice); softsign (two roundings);
  *   <li>2 ulps: tanh (expm1 plus a division), sigmoid (exp plus a division), softplus (exp and
- *       log1p), celu and selu (expm1 plus a scaling), hardSwish (three roundings).
+ *       log1p), celu and selu (expm1 plus a scaling), hardSwish (three roundings), silu (against
+ *       the reference's sigmoid rounded to float times x; below x = -87.3, where that sigmoid is
+ *       subnormal, within 2|x| least subnormals).
  * </ul>
  *
  * Functions whose float evaluation would amplify a rounding error are computed in double lanes: erf
@@ -510,6 +512,40 @@ public final class VectorElementwise {
       for (int k = 0; k < count; k += L) {
         FloatVector v = FloatVector.fromArray(S, src, si + k);
         FloatVectorMath.sigmoid(v).intoArray(dst, di + k);
+      }
+      if (buf != null || tail == 0) {
+        break;
+      }
+      buf = tailBuffer(x, xOff + full, tail);
+      src = buf;
+      dst = buf;
+      si = 0;
+      di = 0;
+      count = L;
+    }
+    if (buf != null) {
+      System.arraycopy(buf, 0, z, zOff + full, tail);
+    }
+  }
+
+  /**
+   * SiLU, z = x sigmoid(x), in float lanes: the bits of {@link #sigmoid} followed by a float
+   * multiply, which is what a graph's {@code Mul(x, Sigmoid(x))} computes ({@link #swish} is more
+   * accurate where the sigmoid is subnormal, and slower).
+   */
+  public static void silu(float[] x, int xOff, float[] z, int zOff, int n) {
+    int full = S.loopBound(n);
+    int tail = n - full;
+    float[] src = x;
+    float[] dst = z;
+    int si = xOff;
+    int di = zOff;
+    int count = full;
+    float[] buf = null;
+    while (true) {
+      for (int k = 0; k < count; k += L) {
+        FloatVector v = FloatVector.fromArray(S, src, si + k);
+        v.mul(FloatVectorMath.sigmoid(v)).intoArray(dst, di + k);
       }
       if (buf != null || tail == 0) {
         break;

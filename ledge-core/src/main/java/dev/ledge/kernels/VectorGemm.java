@@ -70,6 +70,31 @@ public final class VectorGemm {
       float[] c,
       int cOff,
       int ldc) {
+    sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+  }
+
+  /**
+   * The same GEMM followed by {@code C = epilogue(C)} (a fused activation; null for none), applied
+   * in place to each register tile of C when its last block of k is added, while it is in L1.
+   */
+  public static void sgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc,
+      FloatUnaryKernel epilogue) {
     if (m == 0 || n == 0) {
       return;
     }
@@ -77,6 +102,7 @@ public final class VectorGemm {
       scale(m, n, beta, c, cOff, ldc);
     }
     if (k == 0 || alpha == 0f) {
+      applyRows(epilogue, m, n, c, cOff, ldc);
       return;
     }
     if (m <= SMALL_M) {
@@ -109,6 +135,9 @@ public final class VectorGemm {
               c,
               cOff + i * ldc);
         }
+        if (epilogue != null) {
+          epilogue.apply(c, cOff + i * ldc, c, cOff + i * ldc, n);
+        }
       }
       return;
     }
@@ -117,6 +146,7 @@ public final class VectorGemm {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
+        boolean last = pc + kc == k;
         packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
@@ -140,10 +170,24 @@ public final class VectorGemm {
                   }
                 }
               }
+              if (last) {
+                applyRows(epilogue, mr, nr, c, cAt, ldc);
+              }
             }
           }
         }
       }
+    }
+  }
+
+  /** Applies {@code epilogue} (if any) in place to an m x n block of C. */
+  private static void applyRows(
+      FloatUnaryKernel epilogue, int m, int n, float[] c, int cOff, int ldc) {
+    if (epilogue == null) {
+      return;
+    }
+    for (int i = 0; i < m; i++) {
+      epilogue.apply(c, cOff + i * ldc, c, cOff + i * ldc, n);
     }
   }
 
@@ -324,9 +368,10 @@ public final class VectorGemm {
 
   /**
    * {@code C[i0:i1, j0:j1) += A[i0:i1, :] * B[:, j0:j1)} with A (m x k) packed by {@link
-   * #packWholeA} and B produced by {@code source}; then, if {@code clamp}, that block of C is
-   * clamped to {@code [lo, hi]} (a fused Relu or Clip). C must hold its initial values (e.g. the
-   * bias). {@code i0} must be a multiple of {@link #MR}.
+   * #packWholeA} and B produced by {@code source}; then, if {@code epilogue} is not null, each
+   * register tile of that block is replaced by {@code epilogue(tile)} (a fused activation) as soon
+   * as it is complete. C must hold its initial values (e.g. the bias). {@code i0} must be a
+   * multiple of {@link #MR}.
    */
   public static void gemmPackedA(
       float[] packedA,
@@ -340,18 +385,14 @@ public final class VectorGemm {
       float[] c,
       int cOff,
       int ldc,
-      boolean clamp,
-      float lo,
-      float hi) {
+      FloatUnaryKernel epilogue) {
     if (i0 % MR != 0) {
       throw new IllegalArgumentException("first row " + i0 + " is not a multiple of " + MR);
     }
     i1 = Math.min(i1, m);
     if (i1 <= i0 || j1 <= j0 || k == 0) {
-      if (clamp && i1 > i0 && j1 > j0) {
-        for (int i = i0; i < i1; i++) {
-          clampRow(c, cOff + i * ldc + j0, j1 - j0, lo, hi);
-        }
+      if (i1 > i0 && j1 > j0) {
+        applyRows(epilogue, i1 - i0, j1 - j0, c, cOff + i0 * ldc + j0, ldc);
       }
       return;
     }
@@ -383,26 +424,12 @@ public final class VectorGemm {
                 }
               }
             }
-            if (last && clamp) {
-              for (int i = 0; i < mr; i++) {
-                clampRow(c, cAt + i * ldc, nr, lo, hi);
-              }
+            if (last) {
+              applyRows(epilogue, mr, nr, c, cAt, ldc);
             }
           }
         }
       }
-    }
-  }
-
-  /** Clamps {@code n} floats of {@code c} from {@code at} to {@code [lo, hi]} (NaN stays NaN). */
-  static void clampRow(float[] c, int at, int n, float lo, float hi) {
-    int j = 0;
-    for (; j <= n - L; j += L) {
-      FloatVector v = FloatVector.fromArray(S, c, at + j);
-      v.max(lo).min(hi).intoArray(c, at + j);
-    }
-    for (; j < n; j++) {
-      c[at + j] = Math.min(Math.max(c[at + j], lo), hi); // as the vector path: -0 -> 0, NaN stays
     }
   }
 

@@ -2,7 +2,6 @@ package dev.ledge.passes;
 
 import dev.ledge.graph.Attribute;
 import dev.ledge.graph.Node;
-import dev.ledge.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,14 +10,17 @@ import java.util.Map;
 
 /**
  * Fuses a Conv with what follows it into Ledge's {@code dev.ledge.FusedConv}: a residual Add (or
- * two-input Sum) of a tensor with exactly Y's static shape, then a Relu or a Clip with constant
- * bounds — each part optional, at least one present. The fused kernel initialises Y with the bias
- * plus the residual and clamps each tile as it finishes, so Y is written once instead of up to
- * three times. The result is the same function: the add and the clamp are done in float32 as the
- * separate ops do them.
+ * two-input Sum) of a tensor with exactly Y's static shape, then an activation — each part
+ * optional, at least one present. The activations: Relu, Clip with constant bounds, LeakyRelu,
+ * HardSigmoid, HardSwish, Sigmoid, Tanh, and SiLU written as {@code Mul(y, Sigmoid(y))} (either
+ * operand order). The fused kernel initialises Y with the bias plus the residual and applies the
+ * activation to each output tile as it finishes, while it is in cache, so Y is written once instead
+ * of up to four times. The activation is computed by the standalone operator's kernel; the residual
+ * is added before the products rather than after, which may change float rounding.
  *
- * <p>Applies only when each intermediate value has the next node as its only reader and is not a
- * graph output or read by a subgraph. Adds the {@code dev.ledge} opset import to the model.
+ * <p>Applies only when each intermediate value has the next node as its only reader (the Sigmoid
+ * and the Mul for SiLU) and is not a graph output or read by a subgraph. Adds the {@code dev.ledge}
+ * opset import to the model.
  */
 public final class ConvActivationFusion extends GraphRewrite {
   /** Ledge's operator domain and the version of its fused ops. */
@@ -42,14 +44,11 @@ public final class ConvActivationFusion extends GraphRewrite {
 
   private static boolean fuse(GraphScope scope, Node conv) {
     String y = conv.outputs().getFirst();
-    Node next = single(scope, y);
-    if (next == null) {
-      return false;
-    }
     List<Node> removed = new ArrayList<>();
     String residual = null;
     String out = y;
-    if (isResidualAdd(next)) {
+    Node next = single(scope, y);
+    if (next != null && isResidualAdd(next)) {
       String other = next.input(0).equals(y) ? next.input(1) : next.input(0);
       int[] ys = scope.staticShape(y);
       int[] zs = scope.staticShape(other);
@@ -64,23 +63,20 @@ public final class ConvActivationFusion extends GraphRewrite {
       residual = other;
       removed.add(next);
       out = next.outputs().getFirst();
-      next = single(scope, out);
     }
-    float[] bounds = next == null ? null : bounds(scope, next);
-    String activation = null;
-    if (bounds != null) {
-      activation = next.opType();
-      removed.add(next);
-      out = next.outputs().getFirst();
+    FusibleActivation activation = FusibleActivation.match(scope, out);
+    if (activation != null) {
+      removed.addAll(activation.nodes());
+      out = activation.output();
     }
     if (removed.isEmpty()) {
       return false;
     }
     Map<String, Attribute> attrs = new LinkedHashMap<>(conv.attributes());
     if (activation != null) {
-      attrs.put("activation", Attribute.of("activation", activation));
-      if (activation.equals("Clip")) {
-        attrs.put("activation_params", Attribute.of("activation_params", bounds));
+      attrs.put("activation", Attribute.of("activation", activation.name()));
+      if (activation.params().length > 0) {
+        attrs.put("activation_params", Attribute.of("activation_params", activation.params()));
       }
     }
     List<String> inputs = new ArrayList<>(conv.inputs());
@@ -91,15 +87,7 @@ public final class ConvActivationFusion extends GraphRewrite {
       inputs.add(residual);
     }
     Node fused = new Node(conv.name(), "FusedConv", DOMAIN, inputs, List.of(out), attrs);
-    List<Node> nodes = scope.graph().nodes();
-    // The fused node takes the place of the last node it replaces: all its inputs exist there.
-    nodes.set(nodes.indexOf(removed.getLast()), fused);
-    nodes.remove(conv);
-    for (Node n : removed.subList(0, removed.size() - 1)) {
-      nodes.remove(n);
-    }
-    scope.context().model().opsetImports().putIfAbsent(DOMAIN, 1L);
-    scope.refresh();
+    FusedNodes.replace(scope, conv, removed, fused);
     return true;
   }
 
@@ -119,44 +107,5 @@ public final class ConvActivationFusion extends GraphRewrite {
         && !n.input(0).isEmpty()
         && !n.input(1).isEmpty()
         && n.attributes().isEmpty();
-  }
-
-  /** [lo, hi] for a Relu or a Clip with constant bounds, else null. */
-  private static float[] bounds(GraphScope scope, Node n) {
-    if (n.opType().equals("Relu") && n.inputs().size() == 1 && n.attributes().isEmpty()) {
-      return new float[] {0f, Float.POSITIVE_INFINITY};
-    }
-    if (!n.opType().equals("Clip")) {
-      return null;
-    }
-    float lo = Float.NEGATIVE_INFINITY;
-    float hi = Float.POSITIVE_INFINITY;
-    if (scope.onnxOpset() < 11) {
-      Attribute min = n.attribute("min");
-      Attribute max = n.attribute("max");
-      if (min != null) {
-        lo = min.asFloat();
-      }
-      if (max != null) {
-        hi = max.asFloat();
-      }
-    } else {
-      for (int i = 1; i <= 2; i++) {
-        String name = n.input(i);
-        if (name.isEmpty()) {
-          continue;
-        }
-        Tensor t = scope.constant(name);
-        if (t == null || t.size() != 1 || !t.dtype().isFloatingPoint()) {
-          return null;
-        }
-        if (i == 1) {
-          lo = t.getFloat(0);
-        } else {
-          hi = t.getFloat(0);
-        }
-      }
-    }
-    return lo <= hi ? new float[] {lo, hi} : null;
   }
 }

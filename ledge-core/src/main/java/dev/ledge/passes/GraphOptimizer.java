@@ -45,7 +45,9 @@ public final class GraphOptimizer {
    *       ReshapeFusion}, {@link DeadNodeElimination}.
    *   <li>EXTENDED (float rounding may change): BASIC plus {@link ConvBatchNormFusion}, {@link
    *       ConvMulAddFusion}, {@link BatchNormMulAddFusion} and {@link MatMulAddFusion}.
-   *   <li>ALL: EXTENDED plus {@link ConvActivationFusion} (Ledge's own FusedConv).
+   *   <li>ALL: EXTENDED plus {@link ConvActivationFusion} and {@link GemmActivationFusion} (Ledge's
+   *       own FusedConv and FusedGemm, which apply a residual add and an activation in the kernel's
+   *       epilogue).
    * </ul>
    */
   public static GraphOptimizer forLevel(OptimizationLevel level) {
@@ -66,6 +68,7 @@ public final class GraphOptimizer {
     }
     if (level == OptimizationLevel.ALL) {
       p.add(new ConvActivationFusion());
+      p.add(new GemmActivationFusion());
     }
     if (level != OptimizationLevel.NONE) {
       p.add(new DeadNodeElimination());

@@ -92,6 +92,16 @@ final class Activations {
         .withSimd32(() -> (x, xo, z, zo, n) -> VectorElementwise.swish(x, xo, z, zo, n, alpha));
   }
 
+  /**
+   * SiLU, x sigmoid(x), for float32 as a graph's {@code Mul(x, Sigmoid(x))} computes it: the
+   * sigmoid rounded to float, then the product (which differs from rounding x sigmoid(x) once only
+   * where the sigmoid is subnormal, x < -87). Its SIMD kernel likewise computes in float lanes.
+   */
+  static UnaryFn silu() {
+    return UnaryFn.real(x -> x * (float) FloatFunctions.sigmoid(x))
+        .withSimd32(() -> VectorElementwise::silu);
+  }
+
   /** Gelu with {@code approximate} "none" (the exact erf form) or "tanh". */
   static UnaryFn gelu(OpContext ctx) {
     String approximate = ctx.attrString("approximate", "none");

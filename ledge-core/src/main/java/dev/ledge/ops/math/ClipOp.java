@@ -26,12 +26,8 @@ final class ClipOp implements Operator {
       double unbounded = ctx.opsetVersion() < 6 ? Double.POSITIVE_INFINITY : Float.MAX_VALUE;
       double low = ctx.hasAttr("min") ? ctx.attrFloat("min", 0f) : -unbounded;
       double high = ctx.hasAttr("max") ? ctx.attrFloat("max", 0f) : unbounded;
-      float lo = (float) low; // exact: float attributes, ±FLT_MAX or ±inf
-      float hi = (float) high;
-      UnaryFn fn =
-          UnaryFn.real(x -> Math.min(Math.max(x, low), high))
-              .withSimd32(
-                  () -> (x, xo, z, zo, n) -> VectorElementwise.clip(x, xo, z, zo, n, lo, hi));
+      // exact: float attributes, ±FLT_MAX or ±inf
+      UnaryFn fn = bounded((float) low, (float) high);
       FloatUnaryKernel simd = UnaryOp.simd32(fn, t);
       ctx.setOutput(0, t, ctx.inputShape(0));
       return exec -> {
@@ -71,6 +67,12 @@ final class ClipOp implements Operator {
       }
       ElementLoops.unary(clipFunction(in.dtype(), low, high), in, out);
     };
+  }
+
+  /** Clip to fixed float bounds, with its SIMD float32 kernel. */
+  static UnaryFn bounded(float lo, float hi) {
+    return UnaryFn.real(x -> Math.min(Math.max(x, lo), hi))
+        .withSimd32(() -> (x, xo, z, zo, n) -> VectorElementwise.clip(x, xo, z, zo, n, lo, hi));
   }
 
   private static Tensor bound(ExecContext exec, int i, DType t) {

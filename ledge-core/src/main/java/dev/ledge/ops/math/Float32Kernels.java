@@ -14,7 +14,10 @@ import java.util.List;
 public final class Float32Kernels {
   private Float32Kernels() {}
 
-  /** Unary kernels by name ("Clip" clips to [-1, 1], "GeluTanh" is Gelu's tanh form). */
+  /**
+   * Unary kernels by name ("Clip" clips to [-1, 1], "GeluTanh" is Gelu's tanh form, "SiLU" is Swish
+   * with alpha 1 whose SIMD kernel computes in float, as Sigmoid then Mul would).
+   */
   public static final List<String> UNARY =
       List.of(
           "Abs",
@@ -39,7 +42,8 @@ public final class Float32Kernels {
           "Erf",
           "Gelu",
           "GeluTanh",
-          "Swish");
+          "Swish",
+          "SiLU");
 
   /** Binary kernels by name. */
   public static final List<String> BINARY =
@@ -120,6 +124,7 @@ public final class Float32Kernels {
       case "Gelu" -> Activations.gelu(false);
       case "GeluTanh" -> Activations.gelu(true);
       case "Swish" -> Activations.swish(1f);
+      case "SiLU" -> Activations.silu();
       default -> throw new IllegalArgumentException("no float32 unary kernel " + op);
     };
   }

@@ -2,6 +2,7 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.FloatUnaryKernel;
 import dev.ledge.kernels.Gemm;
 import dev.ledge.kernels.KernelProvider;
 import dev.ledge.kernels.ReferenceGemm;
@@ -12,6 +13,7 @@ import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
+import dev.ledge.ops.math.FusedActivation;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
 import java.util.Arrays;
@@ -41,38 +43,28 @@ final class ConvOp implements Operator {
 
   /**
    * @param fused true for {@code dev.ledge.FusedConv}: Conv's inputs and attributes plus an
-   *     optional residual input Z (same shape as Y) and an {@code activation} ("Relu" or "Clip",
-   *     with {@code activation_params} [min, max]) applied to {@code Conv(X, W, B) + Z}
+   *     optional residual input Z (same shape as Y) and an {@code activation} with its {@code
+   *     activation_params} (see {@link FusedActivation}) applied to {@code Conv(X, W, B) + Z}
    */
   ConvOp(boolean fused) {
     this.fused = fused;
   }
 
-  /** What a fused Conv adds after the convolution. */
-  record Epilogue(boolean residual, boolean clamp, float lo, float hi) {
-    static final Epilogue NONE =
-        new Epilogue(false, false, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+  /**
+   * What a fused Conv adds after the convolution: a residual input and an activation (null for
+   * none), with the activation's float32 kernel for this JVM's kernel set (null for none).
+   */
+  record Epilogue(boolean residual, FusedActivation activation, FloatUnaryKernel float32) {
+    static final Epilogue NONE = new Epilogue(false, null, null);
   }
 
   private Epilogue epilogue(OpContext ctx) {
     if (!fused) {
       return Epilogue.NONE;
     }
-    boolean residual = ctx.hasInput(3);
-    String act = ctx.attrString("activation", "");
-    float[] params = ctx.attrFloats("activation_params", new float[0]);
-    return switch (act) {
-      case "" -> new Epilogue(residual, false, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
-      case "Relu" -> new Epilogue(residual, true, 0f, Float.POSITIVE_INFINITY);
-      case "Clip" -> {
-        if (params.length != 2 || !(params[0] <= params[1])) {
-          throw ctx.error(
-              "Clip activation needs activation_params [min, max], got " + Arrays.toString(params));
-        }
-        yield new Epilogue(residual, true, params[0], params[1]);
-      }
-      default -> throw ctx.unsupported("fused activation '" + act + "'");
-    };
+    FusedActivation a = ActivationAttributes.parse(ctx);
+    FloatUnaryKernel k = a == null ? null : a.float32(KernelProvider.current().simd());
+    return new Epilogue(ctx.hasInput(3), a, k);
   }
 
   @Override
@@ -123,16 +115,7 @@ final class ConvOp implements Operator {
         && wc.dim(0) > 0
         && wc.dim(0) % g == 0) {
       int ck = wc.size() / wc.dim(0);
-      fast =
-          FastConv.prepare(
-              wc.floats(),
-              wc.offset(),
-              wc.dim(0),
-              g,
-              ck,
-              epilogue.clamp(),
-              epilogue.lo(),
-              epilogue.hi());
+      fast = FastConv.prepare(wc.floats(), wc.offset(), wc.dim(0), g, ck, epilogue.float32());
     }
     FastConv f = fast;
     return exec -> run(exec, attrs, g, hasBias, f, wc, epilogue);
@@ -207,18 +190,23 @@ final class ConvOp implements Operator {
       return;
     }
     switch (x.dtype()) {
-      case FLOAT32 ->
-          convFloat(
-              ctx.threads(),
-              geo,
-              x.floats(),
-              x.offset(),
-              w.floats(),
-              w.offset(),
-              b == null ? null : b.floats(),
-              b == null ? 0 : b.offset(),
-              y.floats(),
-              y.offset());
+      case FLOAT32 -> {
+        convFloat(
+            ctx.threads(),
+            geo,
+            x.floats(),
+            x.offset(),
+            w.floats(),
+            w.offset(),
+            b == null ? null : b.floats(),
+            b == null ? 0 : b.offset(),
+            z == null ? null : z.floats(),
+            z == null ? 0 : z.offset(),
+            y.floats(),
+            y.offset(),
+            epilogue.float32());
+        return;
+      }
       case FLOAT64 ->
           convDouble(
               geo,
@@ -241,25 +229,29 @@ final class ConvOp implements Operator {
             0,
             b == null ? null : FloatIo.toFloats(b),
             0,
+            null,
+            0,
             yf,
-            0);
+            0,
+            null);
         FloatIo.store(yf, y);
       }
     }
     applyEpilogue(y, z, epilogue);
   }
 
-  /** The residual add and activation of a fused Conv, for the kernels without an epilogue. */
+  /**
+   * The residual add and activation of a fused Conv for float64 and 16-bit floats, after the
+   * convolution: in double, rounded once to the element type.
+   */
   private static void applyEpilogue(Tensor y, Tensor z, Epilogue e) {
-    if (z == null && !e.clamp()) {
+    FusedActivation a = e.activation();
+    if (z == null && a == null) {
       return;
     }
     for (int i = 0; i < y.size(); i++) {
       double v = y.getDouble(i) + (z == null ? 0 : z.getDouble(i));
-      if (e.clamp()) {
-        v = Math.min(Math.max(v, e.lo()), e.hi());
-      }
-      y.setDouble(i, v);
+      y.setDouble(i, a == null ? v : a.apply(v));
     }
   }
 
@@ -298,6 +290,10 @@ final class ConvOp implements Operator {
     }
   }
 
+  /**
+   * y = act(conv(x, w) + b + z); {@code b}, {@code z} and {@code act} (applied in place by the GEMM
+   * to each finished tile) may be null. Y starts as z + b, as in {@link FastConv}.
+   */
   static void convFloat(
       int threads,
       Geometry geo,
@@ -307,8 +303,11 @@ final class ConvOp implements Operator {
       int wOff,
       float[] b,
       int bOff,
+      float[] z,
+      int zOff,
       float[] y,
-      int yOff) {
+      int yOff,
+      FloatUnaryKernel act) {
     SlidingWindow g = geo.g();
     int inSize = g.inSize();
     int outSize = g.outSize();
@@ -328,16 +327,25 @@ final class ConvOp implements Operator {
         int yo = yOff + (n * geo.m() + grp * mg) * outSize;
         int wo = wOff + grp * mg * ck;
         float beta = 0f;
-        if (b != null) {
+        if (b != null || z != null) {
           for (int j = 0; j < mg; j++) {
-            Arrays.fill(y, yo + j * outSize, yo + (j + 1) * outSize, b[bOff + grp * mg + j]);
+            int row = yo + j * outSize;
+            float bias = b == null ? 0f : b[bOff + grp * mg + j];
+            if (z == null) {
+              Arrays.fill(y, row, row + outSize, bias);
+            } else {
+              int zr = zOff + (row - yOff);
+              for (int i = 0; i < outSize; i++) {
+                y[row + i] = z[zr + i] + bias;
+              }
+            }
           }
           beta = 1f;
         }
         if (direct) {
           Gemm.sgemm(
               threads, false, false, mg, outSize, cg, 1f, w, wo, ck, x, xo, inSize, beta, y, yo,
-              outSize);
+              outSize, act);
           continue;
         }
         for (int r0 = 0; r0 < rows; r0 += tileRows) {
@@ -361,7 +369,8 @@ final class ConvOp implements Operator {
               beta,
               y,
               yo + r0 * g.outW,
-              outSize);
+              outSize,
+              act);
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.kernels.ConvPanels;
 import dev.ledge.kernels.DepthwiseConv;
+import dev.ledge.kernels.FloatUnaryKernel;
 import dev.ledge.kernels.Parallel;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.kernels.VectorGemm;
@@ -10,8 +11,8 @@ import java.util.Arrays;
 /**
  * The float32 SIMD convolution: weights packed once at prepare time, im2col written straight into
  * the GEMM's packed panels ({@link ConvPanels}), the output initialised with the bias (plus an
- * optional residual input) and the activation applied as a clamp when each tile is finished. Work
- * is split across threads along output positions, or along output channels when there are few
+ * optional residual input) and the activation applied to each tile when it is finished. Work is
+ * split across threads along output positions, or along output channels when there are few
  * positions; each output element is computed by one thread in a fixed order, so results do not
  * depend on the thread count.
  */
@@ -22,42 +23,35 @@ final class FastConv {
   private final float[] rawWeights;
 
   private final int rawOffset;
-  private final boolean clamp;
-  private final float lo;
-  private final float hi;
+
+  /** The fused activation, applied in place to finished tiles; null for none. */
+  private final FloatUnaryKernel activation;
 
   private FastConv(
-      float[][] packedWeights,
-      float[] rawWeights,
-      int rawOffset,
-      boolean clamp,
-      float lo,
-      float hi) {
+      float[][] packedWeights, float[] rawWeights, int rawOffset, FloatUnaryKernel activation) {
     this.packedWeights = packedWeights;
     this.rawWeights = rawWeights;
     this.rawOffset = rawOffset;
-    this.clamp = clamp;
-    this.lo = lo;
-    this.hi = hi;
+    this.activation = activation;
   }
 
   /**
    * Packs constant float32 weights {@code w} (M x C/group x k...) per group.
    *
-   * @param clamp whether to clamp outputs to {@code [lo, hi]} (fused Relu or Clip)
+   * @param activation the SIMD kernel of a fused activation, or null
    */
   static FastConv prepare(
-      float[] w, int wOff, int m, int group, int ck, boolean clamp, float lo, float hi) {
+      float[] w, int wOff, int m, int group, int ck, FloatUnaryKernel activation) {
     int mg = m / group;
     if (group > 1 && mg == 1 && ck <= 64) {
       // Depthwise (C/group = 1 when the geometry is checked at run time): taps used directly.
-      return new FastConv(null, w, wOff, clamp, lo, hi);
+      return new FastConv(null, w, wOff, activation);
     }
     float[][] packed = new float[group][];
     for (int grp = 0; grp < group; grp++) {
       packed[grp] = VectorGemm.packWholeA(false, w, wOff + grp * mg * ck, ck, mg, ck, 1f);
     }
-    return new FastConv(packed, null, 0, clamp, lo, hi);
+    return new FastConv(packed, null, 0, activation);
   }
 
   /** True if these packed weights were made for this geometry. */
@@ -119,7 +113,7 @@ final class FastConv {
         int parts = threads <= 1 || flops < 4e6 ? 1 : threads;
         if (parts == 1) {
           VectorGemm.gemmPackedA(
-              packed, mg, ck, 0, mg, source, 0, outSize, y, yo, outSize, clamp, lo, hi);
+              packed, mg, ck, 0, mg, source, 0, outSize, y, yo, outSize, activation);
         } else if (colBlocks >= 2 * parts || colBlocks >= rowBlocks) {
           int per = (colBlocks + parts - 1) / parts * VectorGemm.NR;
           Parallel.forEach(
@@ -138,9 +132,7 @@ final class FastConv {
                       y,
                       yo,
                       outSize,
-                      clamp,
-                      lo,
-                      hi));
+                      activation));
         } else {
           int per = (rowBlocks + parts - 1) / parts * VectorGemm.MR;
           Parallel.forEach(
@@ -159,9 +151,7 @@ final class FastConv {
                       y,
                       yo,
                       outSize,
-                      clamp,
-                      lo,
-                      hi));
+                      activation));
         }
       }
     }
@@ -212,9 +202,7 @@ final class FastConv {
                   p * per,
                   Math.min(channels, (p + 1) * per),
                   g,
-                  clamp,
-                  lo,
-                  hi));
+                  activation));
     }
   }
 }

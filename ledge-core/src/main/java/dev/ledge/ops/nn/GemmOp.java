@@ -2,12 +2,15 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.FloatUnaryKernel;
 import dev.ledge.kernels.Gemm;
+import dev.ledge.kernels.KernelProvider;
 import dev.ledge.kernels.ReferenceGemm;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
+import dev.ledge.ops.math.FusedActivation;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Shapes;
 import dev.ledge.tensor.Tensor;
@@ -20,26 +23,55 @@ import java.util.List;
  * only with {@code broadcast=1}, else C must have the output's shape). C is optional from opset 11;
  * with {@code beta == 0} it is not read.
  *
- * <p>Float types use {@link ReferenceGemm}; integer types (opset 9+) are computed exactly with
- * wrap-around, which is only well defined for {@code alpha == 1} and {@code beta} 0 or 1 (other
- * scalings of integers are unsupported).
+ * <p>Float types use {@link Gemm} (float32, and float16/bfloat16 widened to it) or {@link
+ * ReferenceGemm} (float64); integer types (opset 9+) are computed exactly with wrap-around, which
+ * is only well defined for {@code alpha == 1} and {@code beta} 0 or 1 (other scalings of integers
+ * are unsupported).
+ *
+ * <p>Also Ledge's {@code dev.ledge.FusedGemm}: Gemm-13 on floating-point types plus an {@code
+ * activation} with its {@code activation_params} (see {@link FusedActivation}), {@code Y =
+ * act(alpha * A' * B' + beta * C)}, the activation applied to each tile of Y as the GEMM finishes
+ * it. With {@code transA = 0}, A may have more than two dims (a MatMul's batch dims): they are
+ * flattened into the rows of A' and kept in Y, which is then {@code A.shape[:-1] + [N]}.
  */
 final class GemmOp implements Operator {
   private static final List<DType> INTS =
       List.of(DType.INT32, DType.INT64, DType.UINT32, DType.UINT64);
 
+  private final boolean fused;
+
+  /** The standard Gemm. */
+  GemmOp() {
+    this(false);
+  }
+
+  /**
+   * @param fused true for {@code dev.ledge.FusedGemm}
+   */
+  GemmOp(boolean fused) {
+    this.fused = fused;
+  }
+
   @Override
   public Kernel prepare(OpContext ctx) {
-    long v = ctx.opsetVersion();
+    long v = fused ? 13 : ctx.opsetVersion();
     ctx.requireInputCount(v >= 11 ? 2 : 3, 3);
     DType t = ctx.requireInputType(0);
     if (t == null) {
       throw ctx.error("input A has an unknown type");
     }
     boolean floating = Arrays.asList(FloatIo.FLOATS).contains(t);
-    if (!floating && !(v >= 9 && INTS.contains(t))) {
-      throw ctx.error("A has type " + t + ", which Gemm-" + v + " does not accept");
+    if (!floating && (fused || !(v >= 9 && INTS.contains(t)))) {
+      throw ctx.error(
+          "A has type "
+              + t
+              + ", which "
+              + (fused ? "FusedGemm" : "Gemm-" + v)
+              + " does not accept");
     }
+    FusedActivation activation = fused ? ActivationAttributes.parse(ctx) : null;
+    FloatUnaryKernel activation32 =
+        activation == null ? null : activation.float32(KernelProvider.current().simd());
     if (t == DType.BFLOAT16 && v < 13) {
       throw ctx.error("A has type bfloat16, which Gemm accepts from opset 13");
     }
@@ -57,37 +89,61 @@ final class GemmOp implements Operator {
       throw ctx.unsupported(
           "integer Gemm with alpha=" + alpha + ", beta=" + beta + " (only 1 and 0/1 are exact)");
     }
+    boolean batched = fused && !transA;
     Shape as = ctx.inputShape(0);
     Shape bs = ctx.inputShape(1);
-    if (as != null && as.rank() != 2) {
-      throw ctx.error("A has rank " + as.rank() + ", expected 2");
+    if (as != null && (batched ? as.rank() < 2 : as.rank() != 2)) {
+      throw ctx.error("A has rank " + as.rank() + ", expected " + (batched ? "2 or more" : "2"));
     }
     if (bs != null && bs.rank() != 2) {
       throw ctx.error("B has rank " + bs.rank() + ", expected 2");
     }
-    Dim m = NnShapes.dim(as, transA ? 1 : 0);
     Dim n = NnShapes.dim(bs, transB ? 0 : 1);
-    ctx.setOutput(0, t, new Shape(List.of(m, n)));
-    Params p = new Params(alpha, beta, transA, transB, broadcast, useC);
+    Shape ys;
+    if (batched && as == null) {
+      ys = null; // the rank of Y is A's
+    } else if (as != null && as.rank() > 2) {
+      List<Dim> dims = new java.util.ArrayList<>(as.dims().subList(0, as.rank() - 1));
+      dims.add(n);
+      ys = new Shape(dims);
+    } else {
+      ys = new Shape(List.of(NnShapes.dim(as, transA ? 1 : 0), n));
+    }
+    ctx.setOutput(0, t, ys);
+    Params p =
+        new Params(alpha, beta, transA, transB, broadcast, useC, batched, activation, activation32);
     return exec -> run(exec, p);
   }
 
+  /**
+   * @param batched A may have more than 2 dims (FusedGemm with transA = 0)
+   * @param activation FusedGemm's activation, or null
+   * @param activation32 its float32 kernel for this JVM's kernel set, or null
+   */
   private record Params(
-      float alpha, float beta, boolean transA, boolean transB, boolean broadcast, boolean useC) {}
+      float alpha,
+      float beta,
+      boolean transA,
+      boolean transB,
+      boolean broadcast,
+      boolean useC,
+      boolean batched,
+      FusedActivation activation,
+      FloatUnaryKernel activation32) {}
 
   private static void run(ExecContext ctx, Params p) {
     Tensor a = ctx.input(0);
     Tensor b = ctx.input(1);
-    if (a.rank() != 2 || b.rank() != 2) {
+    if ((p.batched() ? a.rank() < 2 : a.rank() != 2) || b.rank() != 2) {
       throw ctx.error(
           "A "
               + Arrays.toString(a.shape())
               + " and B "
               + Arrays.toString(b.shape())
-              + " must be 2-D");
+              + (p.batched() ? " must be N-D (N >= 2) and 2-D" : " must be 2-D"));
     }
-    int m = a.dim(p.transA() ? 1 : 0);
-    int k = a.dim(p.transA() ? 0 : 1);
+    int k = a.dim(p.transA() ? 0 : a.rank() - 1);
+    int m = p.transA() ? a.dim(1) : Shapes.size(Arrays.copyOf(a.shape(), a.rank() - 1));
     int kb = b.dim(p.transB() ? 1 : 0);
     int n = b.dim(p.transB() ? 0 : 1);
     if (k != kb) {
@@ -107,6 +163,11 @@ final class GemmOp implements Operator {
               + ")");
     }
     int[] outShape = {m, n};
+    int[] yShape = outShape;
+    if (a.rank() > 2) {
+      yShape = Arrays.copyOf(a.shape(), a.rank());
+      yShape[a.rank() - 1] = n;
+    }
     Tensor c = p.useC() ? ctx.input(2) : null;
     int[] cMap = null;
     if (c != null) {
@@ -126,8 +187,8 @@ final class GemmOp implements Operator {
       }
       cMap = Arrays.equals(cs, outShape) ? null : dev.ledge.ops.Broadcast.indexMap(cs, outShape);
     }
-    Tensor y = ctx.output(0, a.dtype(), outShape);
-    int lda = a.dim(1);
+    Tensor y = ctx.output(0, a.dtype(), yShape);
+    int lda = a.dim(a.rank() - 1);
     int ldb = b.dim(1);
     switch (a.dtype()) {
       case FLOAT32 -> {
@@ -159,7 +220,8 @@ final class GemmOp implements Operator {
             beta,
             ya,
             yo,
-            n);
+            n,
+            p.activation32());
       }
       case FLOAT64 -> {
         double[] ya = y.doubles();
@@ -190,6 +252,7 @@ final class GemmOp implements Operator {
             ya,
             yo,
             n);
+        activate(p.activation(), y);
       }
       case FLOAT16, BFLOAT16 -> {
         float[] yf = new float[m * n];
@@ -220,6 +283,7 @@ final class GemmOp implements Operator {
             0,
             n);
         FloatIo.store(yf, y);
+        activate(p.activation(), y);
       }
       case INT32, UINT32 -> {
         int[] ya = y.ints();
@@ -275,6 +339,16 @@ final class GemmOp implements Operator {
             yo,
             n);
       }
+    }
+  }
+
+  /** FusedGemm's activation for float64 and 16-bit floats: in double, rounded once. */
+  private static void activate(FusedActivation activation, Tensor y) {
+    if (activation == null) {
+      return;
+    }
+    for (int i = 0; i < y.size(); i++) {
+      y.setDouble(i, activation.apply(y.getDouble(i)));
     }
   }
 }

@@ -5,7 +5,8 @@ import dev.ledge.ops.OperatorRegistry;
 
 /**
  * Neural-network operators of the ai.onnx domain: convolutions, matrix products, pooling,
- * normalizations, softmax and friends, dropout, Einsum, Det and the two losses.
+ * normalizations, softmax and friends, dropout, Einsum, Det and the two losses; and Ledge's fused
+ * {@code dev.ledge.FusedConv} and {@code dev.ledge.FusedGemm}.
  */
 public final class NnOperators implements OperatorFamily {
   @Override
@@ -14,6 +15,7 @@ public final class NnOperators implements OperatorFamily {
     r.register(ConvOp.LEDGE_DOMAIN, "FusedConv", new ConvOp(true));
     r.register("ConvTranspose", new ConvTransposeOp());
     r.register("Gemm", new GemmOp());
+    r.register(ConvOp.LEDGE_DOMAIN, "FusedGemm", new GemmOp(true));
     r.register("MatMul", new MatMulOp());
     r.register("AveragePool", new PoolOp(PoolOp.Kind.AVERAGE));
     r.register("MaxPool", new PoolOp(PoolOp.Kind.MAX));
