@@ -58,6 +58,16 @@ public final class Session implements AutoCloseable {
       state.profile = new Profile();
     }
     state.threads = options.threads();
+    state.shareBuffers = options.shareBuffers();
+    state.poisonBuffers = options.poisonBuffers();
+  }
+
+  /**
+   * Memory of the buffers this session keeps for intermediate values (subgraphs included), against
+   * what its last run would need without sharing. Zero before the first run.
+   */
+  public MemoryStats memoryStats() {
+    return state.memory();
   }
 
   /** Time and allocation per operator type so far, or null unless profiling was enabled. */
