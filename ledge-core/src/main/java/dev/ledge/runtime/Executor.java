@@ -266,8 +266,8 @@ final class Executor {
 
     /**
      * The tensor of an input of step j that output {@code i} may overwrite, or null: the kernel
-     * allows it, this step reads the input last, the input's buffer is the arena's and nothing else
-     * refers to it, and dtype and shape match.
+     * allows it, this step reads the input last and at one input position only, the input's buffer
+     * is the arena's and nothing else refers to it, and dtype and shape match.
      */
     Tensor inPlace(Step step, int j, int i, int slot, DType dtype, int[] shape) {
       long mask = step.inPlace() == null || !state.shareBuffers ? 0 : step.inPlace()[i];
@@ -275,7 +275,7 @@ final class Executor {
         int k = Long.numberOfTrailingZeros(mask);
         mask &= mask - 1;
         int s = step.in()[k];
-        if (s < 0 || plan.lastUse()[s] != j) {
+        if (s < 0 || plan.lastUse()[s] != j || readTwice(step.in(), s)) {
           continue;
         }
         int b = slotBuffer[s];
@@ -292,6 +292,16 @@ final class Executor {
         return t;
       }
       return null;
+    }
+
+    private static boolean readTwice(int[] in, int slot) {
+      int n = 0;
+      for (int s : in) {
+        if (s == slot) {
+          n++;
+        }
+      }
+      return n > 1;
     }
 
     /** Records which arena buffers a value a kernel set directly (a view, a sequence) refers to. */
@@ -497,6 +507,9 @@ final class Executor {
       frame.drop(slot); // a kernel asking twice gets a new buffer; the old one is free
       if (frame.plan.freshSlots()[slot] && frame.freshOutputs) {
         Tensor t = Tensor.allocate(dtype, shape);
+        if (frame.state.poisonBuffers) {
+          poison(t.array());
+        }
         values[slot] = t;
         frame.fresh[slot] = true;
         return t;

@@ -37,7 +37,6 @@ public final class SessionOptions {
 
   private boolean shareBuffers = true;
 
-  /** Tests: fill every buffer handed to a kernel with garbage first. */
   private boolean poisonBuffers;
 
   public static SessionOptions defaults() {
@@ -101,12 +100,17 @@ public final class SessionOptions {
     return shareBuffers;
   }
 
-  SessionOptions poisonBuffers(boolean on) {
+  /**
+   * For testing kernels (default false): fill every output buffer with garbage (NaN, 0x5A bytes)
+   * before its kernel runs. Buffers are shared and reused, so an output's previous contents are
+   * arbitrary; a kernel that does not write every element then gives visibly wrong results. Slower.
+   */
+  public SessionOptions poisonBuffers(boolean on) {
     poisonBuffers = on;
     return this;
   }
 
-  boolean poisonBuffers() {
+  public boolean poisonBuffers() {
     return poisonBuffers;
   }
 

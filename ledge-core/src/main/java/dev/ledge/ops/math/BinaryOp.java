@@ -80,6 +80,9 @@ final class BinaryOp implements Operator {
       outShape = ElementTypes.broadcastShape(ctx, 0, 1);
     }
     ctx.setOutput(0, t, outShape);
+    // An operand of the output's shape is read at the output's index, whatever the other does.
+    ctx.allowInPlace(0, 0);
+    ctx.allowInPlace(1, 0);
     return exec -> {
       Tensor a = exec.input(0);
       Tensor b = exec.input(1);

@@ -34,6 +34,7 @@ final class ClipOp implements Operator {
                   () -> (x, xo, z, zo, n) -> VectorElementwise.clip(x, xo, z, zo, n, lo, hi));
       FloatUnaryKernel simd = UnaryOp.simd32(fn, t);
       ctx.setOutput(0, t, ctx.inputShape(0));
+      ctx.allowInPlace(0, 0);
       return exec -> {
         Tensor in = exec.input(0);
         UnaryOp.apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
@@ -56,6 +57,7 @@ final class ClipOp implements Operator {
       }
     }
     ctx.setOutput(0, t, ctx.inputShape(0));
+    ctx.allowInPlace(0, 0); // the bounds are read before any element is written
     boolean simd = KernelProvider.current().simd() && (t == null || t == DType.FLOAT32);
     return exec -> {
       Tensor in = exec.input(0);

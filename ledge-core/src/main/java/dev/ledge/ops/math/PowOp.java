@@ -31,6 +31,8 @@ final class PowOp implements Operator {
     LegacyBroadcast legacy = LegacyBroadcast.forNode(ctx);
     ctx.setOutput(
         0, baseType, legacy != null ? ctx.inputShape(0) : ElementTypes.broadcastShape(ctx, 0, 1));
+    ctx.allowInPlace(0, 0);
+    ctx.allowInPlace(1, 0);
     return exec -> {
       Tensor a = exec.input(0);
       Tensor b = exec.input(1);

@@ -55,6 +55,8 @@ final class VariadicOp implements Operator {
       }
     }
     ctx.setOutput(0, t, shape);
+    // Input 0 is read only by the first pass (out = in0 + in1); later passes fold into out.
+    ctx.allowInPlace(0, 0);
     FloatBinaryKernel simd = BinaryOp.simd32(fn, t);
     // x / count in float equals the reference's double quotient rounded (count is exact in float).
     float[] countArray = {count};
