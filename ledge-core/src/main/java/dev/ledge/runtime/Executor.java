@@ -107,6 +107,9 @@ final class Executor {
     /** Outputs of a borrowed run ({@link Executor#runSubgraph}), reused. */
     final Object[] results;
 
+    /** Per step, what its kernel keeps between runs ({@link ExecContext#kernelState}). */
+    final Object[] kernelStates;
+
     /** Bytes of the buffers requested in the current (or last) run: the memory without sharing. */
     long intermediateBytes;
 
@@ -137,6 +140,7 @@ final class Executor {
       this.fresh = new boolean[plan.slotCount()];
       this.arena = new BufferArena();
       this.results = new Object[plan.outputSlots().length];
+      this.kernelStates = new Object[steps.length];
       this.ctx = new StepContext(this);
     }
 
@@ -152,6 +156,7 @@ final class Executor {
       this.fresh = new boolean[values.length];
       this.arena = null;
       this.results = null;
+      this.kernelStates = null;
       this.ctx = new StepContext(this);
     }
 
@@ -229,13 +234,13 @@ final class Executor {
      * buffer (the one it had last time if possible). Allocates only when no free buffer is large
      * enough, or when the dtype, shape or buffer differ from last time (a new tensor object).
      */
-    Tensor acquire(int key, DType dtype, int[] shape) {
-      int n = Shapes.size(shape);
+    Tensor acquire(int key, DType dtype, int[] shape, Tensor like) {
+      int n = like != null ? like.size() : Shapes.size(shape);
       intermediateBytes += dtype.bytesFor(n);
       Tensor prev = cache[key];
       if (n == 0) {
-        if (prev == null || prev.dtype() != dtype || !prev.hasShape(shape)) {
-          prev = Tensor.allocate(dtype, shape);
+        if (prev == null || prev.dtype() != dtype || !sameShape(prev, shape, like)) {
+          prev = Tensor.allocate(dtype, like != null ? like.shape() : shape);
           cache[key] = prev;
         }
         return prev;
@@ -245,15 +250,15 @@ final class Executor {
       int b = arena.acquire(storage, slots, lastBuffer[key]);
       Tensor t;
       if (b < 0) {
-        t = Tensor.allocate(dtype, shape);
+        t = Tensor.allocate(dtype, like != null ? like.shape() : shape);
         b = arena.put(storage, t.array(), (int) slots);
       } else if (prev != null
           && prev.dtype() == dtype
           && prev.array() == arena.array(b)
-          && prev.hasShape(shape)) {
+          && sameShape(prev, shape, like)) {
         t = prev;
       } else {
-        t = Tensor.wrap(dtype, arena.array(b), 0, shape);
+        t = Tensor.wrap(dtype, arena.array(b), 0, like != null ? like.shape() : shape);
       }
       if (state.poisonBuffers) {
         poison(arena.array(b));
@@ -269,7 +274,7 @@ final class Executor {
      * allows it, this step reads the input last and at one input position only, the input's buffer
      * is the arena's and nothing else refers to it, and dtype and shape match.
      */
-    Tensor inPlace(Step step, int j, int i, int slot, DType dtype, int[] shape) {
+    Tensor inPlace(Step step, int j, int i, int slot, DType dtype, int[] shape, Tensor like) {
       long mask = step.inPlace() == null || !state.shareBuffers ? 0 : step.inPlace()[i];
       while (mask != 0) {
         int k = Long.numberOfTrailingZeros(mask);
@@ -283,7 +288,7 @@ final class Executor {
             || arena.refs(b) != 1
             || !(values[s] instanceof Tensor t)
             || t.dtype() != dtype
-            || !t.hasShape(shape)) {
+            || !sameShape(t, shape, like)) {
           continue;
         }
         arena.retain(b);
@@ -292,6 +297,11 @@ final class Executor {
         return t;
       }
       return null;
+    }
+
+    /** True if {@code t} has dims {@code shape}, or those of {@code like} when given. */
+    private static boolean sameShape(Tensor t, int[] shape, Tensor like) {
+      return like != null ? t.sameShape(like) : t.hasShape(shape);
     }
 
     private static boolean readTwice(int[] in, int slot) {
@@ -488,9 +498,19 @@ final class Executor {
 
     @Override
     public Tensor output(int i, DType dtype, int[] shape) {
+      return output(i, dtype, shape, null);
+    }
+
+    @Override
+    public Tensor outputLike(int i, DType dtype, Tensor like) {
+      return output(i, dtype, null, like);
+    }
+
+    /** An output of the given dims, or of those of {@code like} when {@code shape} is null. */
+    private Tensor output(int i, DType dtype, int[] shape, Tensor like) {
       if (frame.plan == null) {
         // Folding: everything becomes a constant of the plan.
-        Tensor t = Tensor.allocate(dtype, shape);
+        Tensor t = Tensor.allocate(dtype, like != null ? like.shape() : shape);
         if (hasOutput(i)) {
           values[step.out()[i]] = t;
           frame.fresh[step.out()[i]] = true;
@@ -501,12 +521,12 @@ final class Executor {
         // Nobody reads it: a scratch buffer, free again after this step.
         int key = frame.unusedBase[stepIndex] + i;
         frame.drop(key);
-        return frame.acquire(key, dtype, shape);
+        return frame.acquire(key, dtype, shape, like);
       }
       int slot = step.out()[i];
       frame.drop(slot); // a kernel asking twice gets a new buffer; the old one is free
       if (frame.plan.freshSlots()[slot] && frame.freshOutputs) {
-        Tensor t = Tensor.allocate(dtype, shape);
+        Tensor t = Tensor.allocate(dtype, like != null ? like.shape() : shape);
         if (frame.state.poisonBuffers) {
           poison(t.array());
         }
@@ -515,9 +535,9 @@ final class Executor {
         return t;
       }
       frame.fresh[slot] = false;
-      Tensor t = frame.inPlace(step, stepIndex, i, slot, dtype, shape);
+      Tensor t = frame.inPlace(step, stepIndex, i, slot, dtype, shape, like);
       if (t == null) {
-        t = frame.acquire(slot, dtype, shape);
+        t = frame.acquire(slot, dtype, shape, like);
       }
       values[slot] = t;
       return t;
@@ -533,6 +553,18 @@ final class Executor {
           frame.drop(slot);
           frame.track(slot, value);
         }
+      }
+    }
+
+    @Override
+    public Object kernelState() {
+      return frame.kernelStates == null ? null : frame.kernelStates[stepIndex];
+    }
+
+    @Override
+    public void setKernelState(Object state) {
+      if (frame.kernelStates != null) {
+        frame.kernelStates[stepIndex] = state;
       }
     }
 

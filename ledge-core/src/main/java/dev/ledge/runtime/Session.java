@@ -103,25 +103,35 @@ public final class Session implements AutoCloseable {
    * every internal buffer, so a run allocates (almost) nothing.
    */
   public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
-    for (String name : outputs.keySet()) {
-      if (outputIndex(name) < 0) {
-        throw new InputException(
-            "unknown output '"
-                + name
-                + "'; the model's outputs are "
-                + Arrays.toString(plan.outputNames()));
+    // Looked up by the model's names rather than iterated: a steady run allocates nothing.
+    String[] names = plan.outputNames();
+    int found = 0;
+    for (String name : names) {
+      if (outputs.containsKey(name)) {
+        found++;
+      }
+    }
+    if (found != outputs.size()) {
+      for (String name : outputs.keySet()) {
+        if (outputIndex(name) < 0) {
+          throw new InputException(
+              "unknown output '" + name + "'; the model's outputs are " + Arrays.toString(names));
+        }
       }
     }
     Frame frame = runFrame(inputs, false);
-    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-      Object v = frame.values[plan.outputSlots()[outputIndex(e.getKey())]];
-      Tensor into = e.getValue();
-      if (!(v instanceof Tensor got)) {
-        throw new InputException("output '" + e.getKey() + "' is not a tensor: " + describe(v));
+    for (int i = 0; i < names.length; i++) {
+      Tensor into = outputs.get(names[i]);
+      if (into == null) {
+        continue;
       }
-      if (got.dtype() != into.dtype() || !sameShape(got, into)) {
+      Object v = frame.values[plan.outputSlots()[i]];
+      if (!(v instanceof Tensor got)) {
+        throw new InputException("output '" + names[i] + "' is not a tensor: " + describe(v));
+      }
+      if (got.dtype() != into.dtype() || !got.sameShape(into)) {
         throw new InputException(
-            "output '" + e.getKey() + "' is " + got + " but the tensor provided for it is " + into);
+            "output '" + names[i] + "' is " + got + " but the tensor provided for it is " + into);
       }
       into.copyFrom(got);
     }
@@ -160,18 +170,6 @@ public final class Session implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  private static boolean sameShape(Tensor a, Tensor b) {
-    if (a.rank() != b.rank()) {
-      return false;
-    }
-    for (int i = 0; i < a.rank(); i++) {
-      if (a.dim(i) != b.dim(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void bindInputs(Map<String, ?> inputs, Object[] values) {

@@ -37,7 +37,7 @@ final class ClipOp implements Operator {
       ctx.allowInPlace(0, 0);
       return exec -> {
         Tensor in = exec.input(0);
-        UnaryOp.apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
+        UnaryOp.apply(fn, simd, in, exec.outputLike(0, in.dtype(), in));
       };
     }
     ctx.requireInputCount(1, 3);
@@ -63,7 +63,7 @@ final class ClipOp implements Operator {
       Tensor in = exec.input(0);
       Tensor low = bound(exec, 1, in.dtype());
       Tensor high = bound(exec, 2, in.dtype());
-      Tensor out = exec.output(0, in.dtype(), in.shape());
+      Tensor out = exec.outputLike(0, in.dtype(), in);
       if (simd && in.dtype() == DType.FLOAT32) {
         float lo = low == null ? Float.NEGATIVE_INFINITY : low.floats()[low.offset()];
         float hi = high == null ? Float.POSITIVE_INFINITY : high.floats()[high.offset()];

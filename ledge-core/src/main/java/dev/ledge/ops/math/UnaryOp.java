@@ -86,7 +86,7 @@ final class UnaryOp implements Operator {
     ctx.allowInPlace(0, 0); // element i from element i, SIMD kernels included
     return exec -> {
       Tensor in = exec.input(0);
-      apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
+      apply(fn, simd, in, exec.outputLike(0, in.dtype(), in));
     };
   }
 }

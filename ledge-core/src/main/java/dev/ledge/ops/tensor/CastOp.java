@@ -58,7 +58,7 @@ final class CastOp implements Operator {
       if (!ElementCast.supports(x.dtype(), to)) {
         throw exec.error("cannot cast " + x.dtype() + " to " + to);
       }
-      Tensor y = exec.output(0, to, x.shape());
+      Tensor y = exec.outputLike(0, to, x);
       new ElementCast(x.dtype(), to, saturate, roundMode).run(x, y);
     };
   }
