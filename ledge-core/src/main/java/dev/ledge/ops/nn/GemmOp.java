@@ -75,9 +75,14 @@ final class GemmOp implements Operator {
   private record Params(
       float alpha, float beta, boolean transA, boolean transB, boolean broadcast, boolean useC) {}
 
-  private static void run(ExecContext ctx, Params p) {
-    Tensor a = ctx.input(0);
-    Tensor b = ctx.input(1);
+  /** Sizes and C's broadcast for given input shapes (the node's state between runs). */
+  private record Sizes(int[] a, int[] b, int[] c, int m, int n, int k, int[] out, int[] cMap) {
+    boolean fits(Tensor at, Tensor bt, Tensor ct) {
+      return at.hasShape(a) && bt.hasShape(b) && (ct == null ? c == null : ct.hasShape(c));
+    }
+  }
+
+  private static Sizes sizes(ExecContext ctx, Params p, Tensor a, Tensor b, Tensor c) {
     if (a.rank() != 2 || b.rank() != 2) {
       throw ctx.error(
           "A "
@@ -107,7 +112,6 @@ final class GemmOp implements Operator {
               + ")");
     }
     int[] outShape = {m, n};
-    Tensor c = p.useC() ? ctx.input(2) : null;
     int[] cMap = null;
     if (c != null) {
       int[] cs = c.shape();
@@ -126,6 +130,22 @@ final class GemmOp implements Operator {
       }
       cMap = Arrays.equals(cs, outShape) ? null : dev.ledge.ops.Broadcast.indexMap(cs, outShape);
     }
+    Sizes z =
+        new Sizes(a.shape(), b.shape(), c == null ? null : c.shape(), m, n, k, outShape, cMap);
+    ctx.setKernelState(z);
+    return z;
+  }
+
+  private static void run(ExecContext ctx, Params p) {
+    Tensor a = ctx.input(0);
+    Tensor b = ctx.input(1);
+    Tensor c = p.useC() ? ctx.input(2) : null;
+    Sizes z = ctx.kernelState() instanceof Sizes s && s.fits(a, b, c) ? s : sizes(ctx, p, a, b, c);
+    int m = z.m();
+    int n = z.n();
+    int k = z.k();
+    int[] outShape = z.out();
+    int[] cMap = z.cMap();
     Tensor y = ctx.output(0, a.dtype(), outShape);
     int lda = a.dim(1);
     int ldb = b.dim(1);
