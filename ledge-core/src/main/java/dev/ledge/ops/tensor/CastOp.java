@@ -59,7 +59,12 @@ final class CastOp implements Operator {
         throw exec.error("cannot cast " + x.dtype() + " to " + to);
       }
       Tensor y = exec.outputLike(0, to, x);
-      new ElementCast(x.dtype(), to, saturate, roundMode).run(x, y);
+      ElementCast cast =
+          exec.kernelState() instanceof ElementCast c && c.from() == x.dtype()
+              ? c
+              : new ElementCast(x.dtype(), to, saturate, roundMode);
+      exec.setKernelState(cast);
+      cast.run(x, y);
     };
   }
 
