@@ -15,6 +15,7 @@ import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
 import dev.ledge.testing.ModelBuilder;
 import dev.ledge.testing.TestData;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The memory planner: shared buffers and in-place kernels give bit-identical results to a session
- * where every value has its own buffer, across repeated runs and shape changes, with control flow.
+ * where every value has its own buffer, across repeated runs and shape changes, with control flow;
+ * and a steady run into caller-provided outputs allocates nothing.
  */
 class MemoryPlanTest {
   private static final SessionOptions SHARED =
@@ -335,5 +337,78 @@ class MemoryPlanTest {
         assertArrayEquals(want, y.toFloatArray(), 1e-6f);
       }
     }
+  }
+
+  /** {@code y = Add(If(c, Relu(a) * a, -a), Sin(x))} with {@code a = Abs(x)}. */
+  static ModelDef ifNet() {
+    Graph thenBranch =
+        graph(
+            List.of(),
+            List.of(
+                node("Relu", List.of("a"), List.of("ta")),
+                node("Mul", List.of("ta", "a"), List.of("tb"))),
+            List.of(anyTensor("tb", DType.FLOAT32)));
+    Graph elseBranch =
+        graph(
+            List.of(),
+            List.of(node("Neg", List.of("a"), List.of("ea"))),
+            List.of(anyTensor("ea", DType.FLOAT32)));
+    Graph main =
+        graph(
+            List.of(tensor("x", DType.FLOAT32, 4, 16), tensor("c", DType.BOOL)),
+            List.of(
+                node("Abs", List.of("x"), List.of("a")),
+                node("Sin", List.of("x"), List.of("b")),
+                node(
+                    "If",
+                    List.of("c"),
+                    List.of("f"),
+                    Attribute.of("then_branch", thenBranch),
+                    Attribute.of("else_branch", elseBranch)),
+                node("Add", List.of("f", "b"), List.of("y"))),
+            List.of(anyTensor("y", DType.FLOAT32)));
+    ModelDef def = new ModelDef(main);
+    def.setIrVersion(8);
+    def.opsetImports().put("", 17L);
+    return def;
+  }
+
+  /** The least bytes this thread allocated in one of {@code runs} calls. */
+  private static long minAllocated(Runnable run, int runs) {
+    var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < runs; i++) {
+      long b0 = mx.getCurrentThreadAllocatedBytes();
+      run.run();
+      min = Math.min(min, mx.getCurrentThreadAllocatedBytes() - b0);
+    }
+    return min;
+  }
+
+  /**
+   * Runs into the caller's output tensors until the JIT has compiled the kernels (interpreted
+   * Vector API code boxes its vectors), then expects a run that allocates nothing at all.
+   */
+  private static void assertSteadyRunsAllocateNothing(Model model, Map<String, Tensor> feed) {
+    try (Session s = model.newSession()) {
+      Map<String, Tensor> into = new LinkedHashMap<>();
+      s.run(feed).forEach((k, v) -> into.put(k, Tensor.allocate(v.dtype(), v.shape())));
+      Runnable run = () -> s.run(feed, into);
+      // C2 may take a while to get to every kernel (two shared cores): allow up to 20 s.
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      long min = minAllocated(run, 500);
+      while (min > 0 && System.nanoTime() < deadline) {
+        min = minAllocated(run, 500);
+      }
+      assertEquals(0, min, "bytes allocated by the cheapest steady run");
+    }
+  }
+
+  @Test
+  void steadyRunsIntoOutputsAllocateNothing() {
+    Random rnd = new Random(6);
+    assertSteadyRunsAllocateNothing(Model.of(convNet()), Map.of("x", random(rnd, 1, 3, 8, 8)));
+    assertSteadyRunsAllocateNothing(
+        Model.of(ifNet()), Map.of("x", random(rnd, 4, 16), "c", bool(true)));
   }
 }
