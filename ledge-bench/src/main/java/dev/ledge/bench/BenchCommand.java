@@ -241,9 +241,13 @@ final class BenchCommand implements Callable<Integer> {
     int n = Math.max(runs, 10);
     long total = 0;
     for (int i = 0; i < n; i++) {
-      long a0 = mx.getTotalThreadAllocatedBytes();
+      // With one thread, this thread's counter: the JVM's own threads (JIT, GC) stay out of it.
+      long a0 =
+          threads == 1 ? mx.getCurrentThreadAllocatedBytes() : mx.getTotalThreadAllocatedBytes();
       session.run(feed, into);
-      total += mx.getTotalThreadAllocatedBytes() - a0;
+      long a1 =
+          threads == 1 ? mx.getCurrentThreadAllocatedBytes() : mx.getTotalThreadAllocatedBytes();
+      total += a1 - a0;
       carry(carried, feed, into);
     }
     return total / n;
