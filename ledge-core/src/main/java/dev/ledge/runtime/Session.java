@@ -17,6 +17,10 @@ import java.util.Map;
  *
  * <p>Outputs returned by {@link #run(Map)} belong to the caller. {@link #run(Map, Map)} writes into
  * tensors the caller provides instead.
+ *
+ * <p>A session keeps the buffers of intermediate values between runs, shared among values whose
+ * lifetimes do not overlap ({@link #memoryStats()}; see {@code docs/runtime.md}), and its kernels'
+ * state: once input shapes are steady, {@link #run(Map, Map)} allocates nothing.
  */
 public final class Session implements AutoCloseable {
   private final Plan plan;
@@ -81,18 +85,19 @@ public final class Session implements AutoCloseable {
 
   /** Runs the model on tensor inputs and returns every graph output, in declaration order. */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-    Map<String, Object> values = runValues(inputs);
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      if (!(e.getValue() instanceof Tensor t)) {
+    Frame frame = runFrame(inputs, true);
+    Map<String, Tensor> out = LinkedHashMap.newLinkedHashMap(plan.outputSlots().length);
+    for (int i = 0; i < plan.outputSlots().length; i++) {
+      Object v = frame.ownedOutput(plan.outputSlots()[i]);
+      if (!(v instanceof Tensor t)) {
         throw new InputException(
             "output '"
-                + e.getKey()
+                + plan.outputNames()[i]
                 + "' is a "
-                + describe(e.getValue())
+                + describe(v)
                 + ", not a tensor; use runValues()");
       }
-      out.put(e.getKey(), t);
+      out.put(plan.outputNames()[i], t);
     }
     return out;
   }
@@ -100,7 +105,8 @@ public final class Session implements AutoCloseable {
   /**
    * Runs the model and copies each output named in {@code outputs} into the tensor given for it,
    * which must have the output's dtype and shape. With steady input shapes this variant reuses
-   * every internal buffer, so a run allocates (almost) nothing.
+   * every internal buffer and tensor, so once the JIT has compiled the kernels a run allocates
+   * nothing.
    */
   public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
     // Looked up by the model's names rather than iterated: a steady run allocates nothing.
