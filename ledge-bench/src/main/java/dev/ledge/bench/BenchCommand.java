@@ -2,6 +2,7 @@ package dev.ledge.bench;
 
 import ai.onnxruntime.OrtException;
 import dev.ledge.LedgeException;
+import dev.ledge.runtime.MemoryStats;
 import dev.ledge.runtime.Model;
 import dev.ledge.runtime.Session;
 import dev.ledge.runtime.SessionOptions;
@@ -31,6 +32,11 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Measure a model: session creation, median and p90 latency, bytes allocated per run.",
+      "",
+      "Allocation is measured twice: through run(inputs), which returns fresh output tensors and a"
+          + " map the caller owns, and through run(inputs, outputs), which writes into tensors the"
+          + " caller provides (0 B once the JIT has compiled the kernels). The memory line shows the"
+          + " buffers the session keeps for intermediate values against their unshared total.",
       "",
       "With --compare-ort, ONNX Runtime runs the same model on the same inputs in the same"
           + " process, alternating call by call, and the Ledge/ORT median ratio is printed."
@@ -84,8 +90,9 @@ final class BenchCommand implements Callable<Integer> {
       names = "--carry",
       paramLabel = "OUTPUT=INPUT",
       description =
-          "Feed an output back as an input of the next run, as a stateful model is used (e.g. Silero VAD: stateN=state). Each engine carries its own. Repeatable.")
-  List<String> carries = new ArrayList<>();
+          "After each run, feed output OUTPUT back as input INPUT (recurrent state, e.g."
+              + " stateN=state for Silero VAD; repeatable).")
+  List<String> carry = new ArrayList<>();
 
   @Option(names = "--compare-ort", description = "Also run ONNX Runtime and print the ratio.")
   boolean compareOrt;
@@ -112,8 +119,6 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Tensor> feed = inputs();
-    Map<String, String> carry = carries(feed);
-    Map<String, Tensor> ortFeed = new LinkedHashMap<>(feed);
 
     long t0 = System.nanoTime();
     Model m = Model.load(model);
@@ -127,11 +132,17 @@ final class BenchCommand implements Callable<Integer> {
       ort = new OrtRunner(model, threads);
       ortLoadMs = (System.nanoTime() - t1) / 1e6;
     }
+    Map<String, String> carried = carried(feed);
+    // ONNX Runtime carries its own state: its feed starts as copies of the carried inputs.
+    Map<String, Tensor> ortFeed = new LinkedHashMap<>(feed);
+    for (String in : carried.values()) {
+      ortFeed.put(in, feed.get(in).copy());
+    }
     try {
       for (int i = 0; i < warmup; i++) {
-        carryOver(session.run(feed), carry, feed);
+        carry(carried, feed, session.run(feed));
         if (ort != null) {
-          ort.run(ortFeed, carry);
+          ort.run(ortFeed, carried);
         }
       }
       double[] ledge = new double[runs];
@@ -145,19 +156,30 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Tensor> result = session.run(feed);
         ledge[i] = (System.nanoTime() - s) / 1e6;
         allocated += mx.getTotalThreadAllocatedBytes() - a0;
-        carryOver(result, carry, feed);
+        carry(carried, feed, result);
         if (ort != null) {
           long s2 = System.nanoTime();
-          ort.run(ortFeed, carry);
+          ort.run(ortFeed, carried);
           ortTimes[i] = (System.nanoTime() - s2) / 1e6;
         }
       }
       Stats l = Stats.of(ledge);
       long allocPerRun = allocated / runs;
+      long intoPerRun = allocatedIntoOutputs(session, feed, carried, mx);
+      MemoryStats mem = session.memoryStats();
       out.printf("model:    %s  (threads %d, warmup %d, runs %d)%n", model, threads, warmup, runs);
       out.printf(
-          "ledge:    load %.1f ms  median %.3f ms  p90 %.3f ms  allocated %,d B/run%n",
-          ledgeLoadMs, l.median, l.p90, allocPerRun);
+          "ledge:    load %.1f ms  median %.3f ms  p90 %.3f ms  allocated %,d B/run"
+              + " (%,d B/run into caller outputs)%n",
+          ledgeLoadMs, l.median, l.p90, allocPerRun, intoPerRun);
+      out.printf(
+          "memory:   %,d B in %d shared buffers for %,d B of intermediate values (%.0f%%)%n",
+          mem.arenaBytes(),
+          mem.buffers(),
+          mem.intermediateBytes(),
+          mem.intermediateBytes() == 0
+              ? 100.0
+              : 100.0 * mem.arenaBytes() / mem.intermediateBytes());
       Stats o = null;
       if (ort != null) {
         o = Stats.of(ortTimes);
@@ -170,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       out.flush();
       if (json != null) {
-        writeJson(l, o, ledgeLoadMs, ortLoadMs, allocPerRun);
+        writeJson(l, o, ledgeLoadMs, ortLoadMs, allocPerRun, intoPerRun, mem);
       }
       if (profile) {
         printProfile(m, feed, out);
@@ -182,6 +204,58 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** OUTPUT -> INPUT pairs of --carry, checked against the feed. */
+  private Map<String, String> carried(Map<String, Tensor> feed) {
+    Map<String, String> r = new LinkedHashMap<>();
+    for (String c : carry) {
+      int eq = c.indexOf('=');
+      if (eq <= 0 || !feed.containsKey(c.substring(eq + 1))) {
+        throw new LedgeException(
+            "--carry expects OUTPUT=INPUT with an input of the model, got '" + c + "'");
+      }
+      r.put(c.substring(0, eq), c.substring(eq + 1));
+    }
+    return r;
+  }
+
+  /** Copies the carried outputs of a run into their inputs. */
+  private static void carry(
+      Map<String, String> carried, Map<String, Tensor> feed, Map<String, Tensor> result) {
+    for (Map.Entry<String, String> e : carried.entrySet()) {
+      Tensor out = result.get(e.getKey());
+      if (out == null) {
+        throw new LedgeException("--carry: the model has no output '" + e.getKey() + "'");
+      }
+      feed.get(e.getValue()).copyFrom(out);
+    }
+  }
+
+  /**
+   * Average bytes allocated by a run through {@link Session#run(Map, Map)}, writing into output
+   * tensors made once (carried outputs are copied by the caller, as an application would).
+   */
+  private long allocatedIntoOutputs(
+      Session session,
+      Map<String, Tensor> feed,
+      Map<String, String> carried,
+      com.sun.management.ThreadMXBean mx) {
+    Map<String, Tensor> into = new LinkedHashMap<>();
+    session.run(feed).forEach((k, v) -> into.put(k, Tensor.allocate(v.dtype(), v.shape())));
+    int n = Math.max(runs, 10);
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      // With one thread, this thread's counter: the JVM's own threads (JIT, GC) stay out of it.
+      long a0 =
+          threads == 1 ? mx.getCurrentThreadAllocatedBytes() : mx.getTotalThreadAllocatedBytes();
+      session.run(feed, into);
+      long a1 =
+          threads == 1 ? mx.getCurrentThreadAllocatedBytes() : mx.getTotalThreadAllocatedBytes();
+      total += a1 - a0;
+      carry(carried, feed, into);
+    }
+    return total / n;
   }
 
   private void printProfile(Model m, Map<String, Tensor> feed, PrintWriter out) {
@@ -205,47 +279,6 @@ final class BenchCommand implements Callable<Integer> {
             e.bytes() / runs);
       }
       out.flush();
-    }
-  }
-
-  /** The --carry pairs (output name to input name), checked against the model and the feed. */
-  private Map<String, String> carries(Map<String, Tensor> feed) {
-    Map<String, String> r = new LinkedHashMap<>();
-    if (carries.isEmpty()) {
-      return r;
-    }
-    Model m = Model.load(model);
-    List<String> outs = m.outputs().stream().map(x -> x.name()).toList();
-    for (String c : carries) {
-      int eq = c.indexOf('=');
-      if (eq <= 0 || eq == c.length() - 1) {
-        throw new LedgeException("--carry expects OUTPUT=INPUT, got '" + c + "'");
-      }
-      String o = c.substring(0, eq);
-      String i = c.substring(eq + 1);
-      if (!outs.contains(o)) {
-        throw new LedgeException(
-            "--carry " + c + ": the model has no output '" + o + "'; its outputs are " + outs);
-      }
-      if (!feed.containsKey(i)) {
-        throw new LedgeException(
-            "--carry "
-                + c
-                + ": the model has no input '"
-                + i
-                + "'; its inputs are "
-                + feed.keySet());
-      }
-      r.put(o, i);
-    }
-    return r;
-  }
-
-  /** Puts each carried output into the feed under its input name. */
-  static void carryOver(
-      Map<String, Tensor> result, Map<String, String> carry, Map<String, Tensor> feed) {
-    for (Map.Entry<String, String> e : carry.entrySet()) {
-      feed.put(e.getValue(), result.get(e.getKey()));
     }
   }
 
@@ -297,7 +330,8 @@ final class BenchCommand implements Callable<Integer> {
     return feed;
   }
 
-  private void writeJson(Stats l, Stats o, double ledgeLoad, double ortLoad, long alloc)
+  private void writeJson(
+      Stats l, Stats o, double ledgeLoad, double ortLoad, long alloc, long into, MemoryStats mem)
       throws IOException {
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"model\": \"")
@@ -307,11 +341,16 @@ final class BenchCommand implements Callable<Integer> {
     sb.append(
         String.format(
             java.util.Locale.ROOT,
-            "  \"ledge\": {\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f, \"alloc_bytes_per_run\": %d}",
+            "  \"ledge\": {\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f,"
+                + " \"alloc_bytes_per_run\": %d, \"alloc_bytes_per_run_into_outputs\": %d,"
+                + " \"arena_bytes\": %d, \"intermediate_bytes\": %d}",
             ledgeLoad,
             l.median,
             l.p90,
-            alloc));
+            alloc,
+            into,
+            mem.arenaBytes(),
+            mem.intermediateBytes()));
     if (o != null) {
       sb.append(
           String.format(

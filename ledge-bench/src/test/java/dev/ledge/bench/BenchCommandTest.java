@@ -43,6 +43,8 @@ class BenchCommandTest {
               "--runs",
               "3",
               "--compare-ort",
+              "--carry",
+              "y=x",
               "--json",
               json.toString());
     } finally {
@@ -51,6 +53,8 @@ class BenchCommandTest {
     String out = buf.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, out);
     assertTrue(out.contains("ratio:"), out);
+    assertTrue(out.contains("into caller outputs"), out);
+    assertTrue(out.contains("memory:"), out);
     String j = Files.readString(json);
     for (String key :
         new String[] {
@@ -60,6 +64,9 @@ class BenchCommandTest {
           "\"median_ms\"",
           "\"p90_ms\"",
           "\"alloc_bytes_per_run\"",
+          "\"alloc_bytes_per_run_into_outputs\"",
+          "\"arena_bytes\"",
+          "\"intermediate_bytes\"",
           "\"ort\"",
           "\"ratio\""
         }) {

@@ -6,6 +6,7 @@ import dev.ledge.onnx.OnnxValues;
 import dev.ledge.ops.UnsupportedOpException;
 import dev.ledge.runtime.Model;
 import dev.ledge.runtime.Session;
+import dev.ledge.runtime.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,11 @@ public final class BackendTest {
 
   /** Runs one test folder. Never throws for model or data problems: they become the result. */
   public static Result run(Path dir, ValueComparator defaults) {
+    return run(dir, defaults, SessionOptions.defaults());
+  }
+
+  /** Runs one test folder with the given session options. */
+  public static Result run(Path dir, ValueComparator defaults, SessionOptions options) {
     long t0 = System.nanoTime();
     String name = dir.getFileName().toString();
     ValueComparator cmp = TOLERANCE_OVERRIDES.getOrDefault(name, defaults);
@@ -107,7 +113,7 @@ public final class BackendTest {
       }
       List<ValueInfo> inputs = model.definition().graph().inputs();
       List<ValueInfo> outputs = model.outputs();
-      try (Session session = model.newSession()) {
+      try (Session session = model.newSession(options)) {
         for (Path set : sets) {
           Map<String, Object> feed = new LinkedHashMap<>();
           for (int i = 0; i < inputs.size(); i++) {

@@ -16,8 +16,8 @@ public final class ConvPanels implements VectorGemm.PanelSource {
   /** Ints per run: first panel column, length, input depth, row and column of the first tap. */
   private static final int RUN = 5;
 
-  private final float[] x;
-  private final int xOff;
+  private float[] x;
+  private int xOff;
   private final SlidingWindow g;
   private final int kSize;
   private final int inSize;
@@ -29,12 +29,26 @@ public final class ConvPanels implements VectorGemm.PanelSource {
    * @param g convolution geometry
    */
   public ConvPanels(float[] x, int xOff, SlidingWindow g) {
-    this.x = x;
-    this.xOff = xOff;
+    this(g);
+    at(x, xOff);
+  }
+
+  /** Panels for windows of {@code g} over an input given later with {@link #at}. */
+  public ConvPanels(SlidingWindow g) {
     this.g = g;
     this.kSize = g.kD * g.kH * g.kW;
     this.inSize = g.inD * g.inH * g.inW;
     this.outHW = g.outH * g.outW;
+  }
+
+  /**
+   * Points these panels at another input (a group or batch item) of the same geometry, so that one
+   * object serves every call.
+   */
+  public ConvPanels at(float[] x, int xOff) {
+    this.x = x;
+    this.xOff = xOff;
+    return this;
   }
 
   @Override

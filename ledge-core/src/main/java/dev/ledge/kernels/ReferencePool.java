@@ -17,16 +17,6 @@ package dev.ledge.kernels;
 public final class ReferencePool {
   private ReferencePool() {}
 
-  /** Precomputed per-dimension valid kernel ranges (see {@link SlidingWindow}). */
-  private record Ranges(int[] d, int[] h, int[] w) {
-    static Ranges of(SlidingWindow g) {
-      return new Ranges(
-          SlidingWindow.validKernelRange(g.outD, g.inD, g.kD, g.sD, g.dD, g.pD),
-          SlidingWindow.validKernelRange(g.outH, g.inH, g.kH, g.sH, g.dH, g.pH),
-          SlidingWindow.validKernelRange(g.outW, g.inW, g.kW, g.sW, g.dW, g.pW));
-    }
-  }
-
   /**
    * Float max pooling (NaN in a window gives NaN, as numpy's max). If {@code indices} is not null,
    * also writes for each output the flat index of the (first) maximum in the whole input tensor,
@@ -45,7 +35,7 @@ public final class ReferencePool {
       int planes,
       SlidingWindow g,
       boolean columnMajor) {
-    Ranges r = Ranges.of(g);
+    SlidingWindow.Ranges r = g.ranges();
     int inSize = g.inSize();
     int o = 0;
     for (int pl = 0; pl < planes; pl++) {
@@ -59,11 +49,11 @@ public final class ReferencePool {
             int ws = ow * g.sW - g.pW;
             float best = Float.NEGATIVE_INFINITY;
             int bestAt = -1;
-            for (int kd = r.d[od]; kd < r.d[g.outD + od]; kd++) {
+            for (int kd = r.d()[od]; kd < r.d()[g.outD + od]; kd++) {
               int id = ds + kd * g.dD;
-              for (int kh = r.h[oh]; kh < r.h[g.outH + oh]; kh++) {
+              for (int kh = r.h()[oh]; kh < r.h()[g.outH + oh]; kh++) {
                 int row = (id * g.inH + hs + kh * g.dH) * g.inW + ws;
-                for (int kw = r.w[ow]; kw < r.w[g.outW + ow]; kw++) {
+                for (int kw = r.w()[ow]; kw < r.w()[g.outW + ow]; kw++) {
                   int at = row + kw * g.dW;
                   float v = x[xb + at];
                   if (bestAt < 0 || v > best || (v != v && best == best)) {
@@ -95,7 +85,7 @@ public final class ReferencePool {
       int planes,
       SlidingWindow g,
       boolean columnMajor) {
-    Ranges r = Ranges.of(g);
+    SlidingWindow.Ranges r = g.ranges();
     int inSize = g.inSize();
     int o = 0;
     for (int pl = 0; pl < planes; pl++) {
@@ -109,11 +99,11 @@ public final class ReferencePool {
             int ws = ow * g.sW - g.pW;
             double best = Double.NEGATIVE_INFINITY;
             int bestAt = -1;
-            for (int kd = r.d[od]; kd < r.d[g.outD + od]; kd++) {
+            for (int kd = r.d()[od]; kd < r.d()[g.outD + od]; kd++) {
               int id = ds + kd * g.dD;
-              for (int kh = r.h[oh]; kh < r.h[g.outH + oh]; kh++) {
+              for (int kh = r.h()[oh]; kh < r.h()[g.outH + oh]; kh++) {
                 int row = (id * g.inH + hs + kh * g.dH) * g.inW + ws;
-                for (int kw = r.w[ow]; kw < r.w[g.outW + ow]; kw++) {
+                for (int kw = r.w()[ow]; kw < r.w()[g.outW + ow]; kw++) {
                   int at = row + kw * g.dW;
                   double v = x[xb + at];
                   if (bestAt < 0 || v > best || (v != v && best == best)) {
@@ -153,8 +143,8 @@ public final class ReferencePool {
       int planes,
       SlidingWindow g,
       boolean countIncludePad) {
-    Ranges r = Ranges.of(g);
-    int[][] padded = countIncludePad ? paddedCounts(g) : null;
+    SlidingWindow.Ranges r = g.ranges();
+    int[][] padded = countIncludePad ? g.paddedCounts() : null;
     int inSize = g.inSize();
     int o = 0;
     for (int pl = 0; pl < planes; pl++) {
@@ -166,11 +156,11 @@ public final class ReferencePool {
           for (int ow = 0; ow < g.outW; ow++, o++) {
             int ws = ow * g.sW - g.pW;
             double sum = 0;
-            int kwLo = r.w[ow];
-            int kwHi = r.w[g.outW + ow];
-            for (int kd = r.d[od]; kd < r.d[g.outD + od]; kd++) {
+            int kwLo = r.w()[ow];
+            int kwHi = r.w()[g.outW + ow];
+            for (int kd = r.d()[od]; kd < r.d()[g.outD + od]; kd++) {
               int id = ds + kd * g.dD;
-              for (int kh = r.h[oh]; kh < r.h[g.outH + oh]; kh++) {
+              for (int kh = r.h()[oh]; kh < r.h()[g.outH + oh]; kh++) {
                 int row = xb + (id * g.inH + hs + kh * g.dH) * g.inW + ws;
                 for (int kw = kwLo; kw < kwHi; kw++) {
                   sum += x[row + kw * g.dW];
@@ -180,8 +170,8 @@ public final class ReferencePool {
             long count =
                 padded != null
                     ? (long) padded[0][od] * padded[1][oh] * padded[2][ow]
-                    : (long) (r.d[g.outD + od] - r.d[od])
-                        * (r.h[g.outH + oh] - r.h[oh])
+                    : (long) (r.d()[g.outD + od] - r.d()[od])
+                        * (r.h()[g.outH + oh] - r.h()[oh])
                         * (kwHi - kwLo);
             y[yOff + o] = (float) (sum / count);
           }
@@ -199,8 +189,8 @@ public final class ReferencePool {
       int planes,
       SlidingWindow g,
       boolean countIncludePad) {
-    Ranges r = Ranges.of(g);
-    int[][] padded = countIncludePad ? paddedCounts(g) : null;
+    SlidingWindow.Ranges r = g.ranges();
+    int[][] padded = countIncludePad ? g.paddedCounts() : null;
     int inSize = g.inSize();
     int o = 0;
     for (int pl = 0; pl < planes; pl++) {
@@ -212,11 +202,11 @@ public final class ReferencePool {
           for (int ow = 0; ow < g.outW; ow++, o++) {
             int ws = ow * g.sW - g.pW;
             double sum = 0;
-            int kwLo = r.w[ow];
-            int kwHi = r.w[g.outW + ow];
-            for (int kd = r.d[od]; kd < r.d[g.outD + od]; kd++) {
+            int kwLo = r.w()[ow];
+            int kwHi = r.w()[g.outW + ow];
+            for (int kd = r.d()[od]; kd < r.d()[g.outD + od]; kd++) {
               int id = ds + kd * g.dD;
-              for (int kh = r.h[oh]; kh < r.h[g.outH + oh]; kh++) {
+              for (int kh = r.h()[oh]; kh < r.h()[g.outH + oh]; kh++) {
                 int row = xb + (id * g.inH + hs + kh * g.dH) * g.inW + ws;
                 for (int kw = kwLo; kw < kwHi; kw++) {
                   sum += x[row + kw * g.dW];
@@ -226,8 +216,8 @@ public final class ReferencePool {
             long count =
                 padded != null
                     ? (long) padded[0][od] * padded[1][oh] * padded[2][ow]
-                    : (long) (r.d[g.outD + od] - r.d[od])
-                        * (r.h[g.outH + oh] - r.h[oh])
+                    : (long) (r.d()[g.outD + od] - r.d()[od])
+                        * (r.h()[g.outH + oh] - r.h()[oh])
                         * (kwHi - kwLo);
             y[yOff + o] = sum / count;
           }
@@ -236,18 +226,10 @@ public final class ReferencePool {
     }
   }
 
-  private static int[][] paddedCounts(SlidingWindow g) {
-    return new int[][] {
-      SlidingWindow.paddedKernelCount(g.outD, g.inD, g.kD, g.sD, g.dD, g.pD, g.eD),
-      SlidingWindow.paddedKernelCount(g.outH, g.inH, g.kH, g.sH, g.dH, g.pH, g.eH),
-      SlidingWindow.paddedKernelCount(g.outW, g.inW, g.kW, g.sW, g.dW, g.pW, g.eW)
-    };
-  }
-
   /** Float Lp pooling: {@code (sum |x|^p)^(1/p)} over the window's input positions. */
   public static void lpPool(
       float[] x, int xOff, float[] y, int yOff, int planes, SlidingWindow g, double p) {
-    Ranges r = Ranges.of(g);
+    SlidingWindow.Ranges r = g.ranges();
     int inSize = g.inSize();
     int o = 0;
     for (int pl = 0; pl < planes; pl++) {
@@ -259,11 +241,11 @@ public final class ReferencePool {
           for (int ow = 0; ow < g.outW; ow++, o++) {
             int ws = ow * g.sW - g.pW;
             double sum = 0;
-            for (int kd = r.d[od]; kd < r.d[g.outD + od]; kd++) {
+            for (int kd = r.d()[od]; kd < r.d()[g.outD + od]; kd++) {
               int id = ds + kd * g.dD;
-              for (int kh = r.h[oh]; kh < r.h[g.outH + oh]; kh++) {
+              for (int kh = r.h()[oh]; kh < r.h()[g.outH + oh]; kh++) {
                 int row = xb + (id * g.inH + hs + kh * g.dH) * g.inW + ws;
-                for (int kw = r.w[ow]; kw < r.w[g.outW + ow]; kw++) {
+                for (int kw = r.w()[ow]; kw < r.w()[g.outW + ow]; kw++) {
                   sum += powAbs(x[row + kw * g.dW], p);
                 }
               }
@@ -278,7 +260,7 @@ public final class ReferencePool {
   /** Double Lp pooling; see the float version. */
   public static void lpPool(
       double[] x, int xOff, double[] y, int yOff, int planes, SlidingWindow g, double p) {
-    Ranges r = Ranges.of(g);
+    SlidingWindow.Ranges r = g.ranges();
     int inSize = g.inSize();
     int o = 0;
     for (int pl = 0; pl < planes; pl++) {
@@ -290,11 +272,11 @@ public final class ReferencePool {
           for (int ow = 0; ow < g.outW; ow++, o++) {
             int ws = ow * g.sW - g.pW;
             double sum = 0;
-            for (int kd = r.d[od]; kd < r.d[g.outD + od]; kd++) {
+            for (int kd = r.d()[od]; kd < r.d()[g.outD + od]; kd++) {
               int id = ds + kd * g.dD;
-              for (int kh = r.h[oh]; kh < r.h[g.outH + oh]; kh++) {
+              for (int kh = r.h()[oh]; kh < r.h()[g.outH + oh]; kh++) {
                 int row = xb + (id * g.inH + hs + kh * g.dH) * g.inW + ws;
-                for (int kw = r.w[ow]; kw < r.w[g.outW + ow]; kw++) {
+                for (int kw = r.w()[ow]; kw < r.w()[g.outW + ow]; kw++) {
                   sum += powAbs(x[row + kw * g.dW], p);
                 }
               }

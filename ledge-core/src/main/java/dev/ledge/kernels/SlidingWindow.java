@@ -59,6 +59,18 @@ public final class SlidingWindow {
   public final int eH;
   public final int eW;
 
+  /** Valid kernel ranges per dimension ({@link #validKernelRange}), computed once. */
+  private final Ranges ranges;
+
+  /** Padded kernel counts per dimension ({@link #paddedKernelCount}), computed once. */
+  private final int[][] paddedCounts;
+
+  /**
+   * For each output position of each dimension, the kernel indices that fall inside the input (see
+   * {@link #validKernelRange}).
+   */
+  record Ranges(int[] d, int[] h, int[] w) {}
+
   private SlidingWindow(int[] v) {
     inD = v[0];
     inH = v[1];
@@ -81,6 +93,28 @@ public final class SlidingWindow {
     eD = v[18];
     eH = v[19];
     eW = v[20];
+    // Small (two ints per output position of each dimension); kept so kernels do not recompute.
+    ranges =
+        new Ranges(
+            validKernelRange(outD, inD, kD, sD, dD, pD),
+            validKernelRange(outH, inH, kH, sH, dH, pH),
+            validKernelRange(outW, inW, kW, sW, dW, pW));
+    paddedCounts =
+        new int[][] {
+          paddedKernelCount(outD, inD, kD, sD, dD, pD, eD),
+          paddedKernelCount(outH, inH, kH, sH, dH, pH, eH),
+          paddedKernelCount(outW, inW, kW, sW, dW, pW, eW)
+        };
+  }
+
+  /** Valid kernel ranges per dimension (not to be modified). */
+  Ranges ranges() {
+    return ranges;
+  }
+
+  /** Kernel positions inside the padded input per output position and dimension (read only). */
+  int[][] paddedCounts() {
+    return paddedCounts;
   }
 
   /**

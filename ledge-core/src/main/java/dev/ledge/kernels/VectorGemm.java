@@ -435,7 +435,32 @@ public final class VectorGemm {
 
   /** Packs the B of a plain row-major (or transposed) matrix. */
   public static PanelSource matrix(boolean transB, float[] b, int bOff, int ldb) {
-    return (pc, kc, jc, nc, out) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, out);
+    return new MatrixPanels(transB).at(b, bOff, ldb);
+  }
+
+  /** The panels of a plain row-major (or transposed) B, re-pointable so one object serves all. */
+  public static final class MatrixPanels implements PanelSource {
+    private final boolean transB;
+    private float[] b;
+    private int bOff;
+    private int ldb;
+
+    public MatrixPanels(boolean transB) {
+      this.transB = transB;
+    }
+
+    /** Points these panels at matrix {@code b} from {@code bOff} with leading dimension ldb. */
+    public MatrixPanels at(float[] b, int bOff, int ldb) {
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      return this;
+    }
+
+    @Override
+    public void pack(int pc, int kc, int jc, int nc, float[] out) {
+      packB(transB, b, bOff, ldb, pc, kc, jc, nc, out);
+    }
   }
 
   /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, row by row, zero-padded. */

@@ -25,8 +25,8 @@ public final class VectorPool {
   /** Max pooling of {@code planes} consecutive planes; see {@link ReferencePool#maxPool}. */
   public static void maxPool2d(
       float[] x, int xOff, float[] y, int yOff, int planes, SlidingWindow g) {
-    int[] rh = SlidingWindow.validKernelRange(g.outH, g.inH, g.kH, g.sH, g.dH, g.pH);
-    int[] rw = SlidingWindow.validKernelRange(g.outW, g.inW, g.kW, g.sW, g.dW, g.pW);
+    int[] rh = g.ranges().h();
+    int[] rw = g.ranges().w();
     float[] col = Scratch.floats(Scratch.Slot.ROW, g.inW);
     int inSize = g.inH * g.inW;
     int outSize = g.outH * g.outW;

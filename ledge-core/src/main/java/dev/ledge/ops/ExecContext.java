@@ -34,10 +34,32 @@ public interface ExecContext {
   Tensor output(int i, DType dtype, int[] shape);
 
   /**
+   * As {@link #output(int, DType, int[])} with the shape of {@code like} (typically an input),
+   * without copying the shape.
+   */
+  default Tensor outputLike(int i, DType dtype, Tensor like) {
+    return output(i, dtype, like.shape());
+  }
+
+  /**
    * Sets output {@code i} to a value the kernel made itself (a view of an input, a sequence, an
    * optional, a constant). The kernel must not modify it afterwards.
    */
   void setOutput(int i, Object value);
+
+  /**
+   * What this node's kernel kept from an earlier run in this session with {@link #setKernelState},
+   * or null. Kernels keep what they derive from run-time shapes here (output shapes, geometry,
+   * scratch arrays) so that steady runs allocate nothing; not in fields, since one plan may serve
+   * several sessions. The kernel checks that the state still applies (the input shapes it was made
+   * for) and replaces it when not.
+   */
+  default Object kernelState() {
+    return null;
+  }
+
+  /** Keeps {@code state} for this node's next runs in this session (see {@link #kernelState}). */
+  default void setKernelState(Object state) {}
 
   /**
    * Threads this node may use ({@link dev.ledge.runtime.SessionOptions#threads}), e.g. for {@link

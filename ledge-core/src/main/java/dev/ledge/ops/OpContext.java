@@ -194,6 +194,18 @@ public interface OpContext {
     return false;
   }
 
+  /**
+   * Declares that the kernel stays correct when output {@code output} is handed the very tensor of
+   * input {@code input} to write into (same dtype and shape): every output element is computed from
+   * the input element at the same index, read before it is written, and the input is not read
+   * through any other path afterwards. The runtime then computes in place when nothing reads the
+   * input later (nor at another input position of this node) and the input's buffer belongs to the
+   * run (not a constant, a caller's input or a graph output). Pure elementwise loops qualify, also
+   * when other operands are broadcast; an input that is itself broadcast to the output shape never
+   * aliases (its shape differs).
+   */
+  default void allowInPlace(int input, int output) {}
+
   // ---- subgraphs ----
 
   /**

@@ -20,6 +20,11 @@ import java.util.List;
  * @param freshSlots true for slots whose value escapes the graph (outputs): never reuse buffers
  * @param captures values read from the enclosing graph: local slot and enclosing slot
  * @param defaults initializer values of inputs that callers may override, by slot
+ * @param lastUse per slot, the index of the last step that reads it (a step that runs a subgraph
+ *     reads what the subgraph captures), the producing step if nothing reads it, {@code
+ *     steps.length} for graph outputs, -1 for slots no step produces
+ * @param releases per step, the slots no later step reads: their buffers go back to the frame's
+ *     pool once the step is done
  */
 record Plan(
     int slotCount,
@@ -34,7 +39,9 @@ record Plan(
     String[] outputNames,
     boolean[] freshSlots,
     List<Capture> captures,
-    java.util.Map<Integer, dev.ledge.tensor.Tensor> defaults) {
+    java.util.Map<Integer, dev.ledge.tensor.Tensor> defaults,
+    int[] lastUse,
+    int[][] releases) {
 
   /**
    * A value read from the enclosing graph's frame.

@@ -188,7 +188,7 @@ final class Planner {
         }
         out[i] = newSlot(name, t, ctx.outputConstants[i]);
       }
-      Step step = new Step(n, kernel, in, out);
+      Step step = new Step(n, kernel, in, out, ctx.inPlace);
       if (!tryFold(step, ctx)) {
         steps.add(step);
       }
@@ -221,6 +221,7 @@ final class Planner {
     for (Map.Entry<Integer, Tensor> d : defaults.entrySet()) {
       consts[d.getKey()] = null; // overridable defaults are fed per run
     }
+    int[] lastUse = lastUse(steps, outputSlots);
     return new Plan(
         names.size(),
         names.toArray(String[]::new),
@@ -234,7 +235,64 @@ final class Planner {
         outputNames.toArray(String[]::new),
         fresh,
         List.copyOf(captures),
-        Map.copyOf(defaults));
+        Map.copyOf(defaults),
+        lastUse,
+        releases(steps.size(), lastUse));
+  }
+
+  /**
+   * Per slot, the last step that reads it: inputs, and for steps that run subgraphs the values
+   * those capture from this graph. A produced value nothing reads ends at its producer; graph
+   * outputs live to the end ({@code steps.size()}).
+   */
+  private int[] lastUse(List<Step> steps, List<Integer> outputSlots) {
+    int[] last = new int[names.size()];
+    Arrays.fill(last, -1);
+    for (int j = 0; j < steps.size(); j++) {
+      Step step = steps.get(j);
+      for (int s : step.out()) {
+        if (s >= 0) {
+          last[s] = j;
+        }
+      }
+      for (int s : step.in()) {
+        if (s >= 0) {
+          last[s] = j;
+        }
+      }
+      for (String name : implicitInputs(step.node())) {
+        Integer s = slotOf.get(name); // subgraph planners already resolved what they capture
+        if (s != null) {
+          last[s] = j;
+        }
+      }
+    }
+    for (int s : outputSlots) {
+      last[s] = steps.size();
+    }
+    return last;
+  }
+
+  /** Per step, the slots whose last use it is. */
+  private static int[][] releases(int stepCount, int[] lastUse) {
+    int[] counts = new int[stepCount];
+    for (int j : lastUse) {
+      if (j >= 0 && j < stepCount) {
+        counts[j]++;
+      }
+    }
+    int[][] r = new int[stepCount][];
+    for (int j = 0; j < stepCount; j++) {
+      r[j] = new int[counts[j]];
+      counts[j] = 0;
+    }
+    for (int s = 0; s < lastUse.length; s++) {
+      int j = lastUse[s];
+      if (j >= 0 && j < stepCount) {
+        r[j][counts[j]++] = s;
+      }
+    }
+    return r;
   }
 
   private final Map<Integer, Tensor> defaults = new HashMap<>();
@@ -507,6 +565,9 @@ final class Planner {
     final ValueType[] outputTypes;
     final Tensor[] outputConstants;
 
+    /** Per output, inputs it may be computed in place of ({@link #allowInPlace}); or null. */
+    long[] inPlace;
+
     PrepareContext(Node node, int[] in) {
       this.node = node;
       this.in = in;
@@ -588,6 +649,17 @@ final class Planner {
     }
 
     @Override
+    public void allowInPlace(int input, int output) {
+      if (input < 0 || input >= 64 || !hasInput(input) || !hasOutput(output)) {
+        return;
+      }
+      if (inPlace == null) {
+        inPlace = new long[outputTypes.length];
+      }
+      inPlace[output] |= 1L << input;
+    }
+
+    @Override
     public LedgeException error(String message) {
       return new OpException(node.describe() + ": " + message);
     }
@@ -623,7 +695,12 @@ final class Planner {
 
     @Override
     public Object[] run(ExecContext caller, Object[] inputs) {
-      return Executor.runSubgraph(plan, caller, inputs);
+      return Executor.runSubgraph(plan, caller, inputs, false);
+    }
+
+    @Override
+    public Object[] runBorrowed(ExecContext caller, Object[] inputs) {
+      return Executor.runSubgraph(plan, caller, inputs, true);
     }
   }
 }

@@ -17,6 +17,10 @@ import java.util.Map;
  *
  * <p>Outputs returned by {@link #run(Map)} belong to the caller. {@link #run(Map, Map)} writes into
  * tensors the caller provides instead.
+ *
+ * <p>A session keeps the buffers of intermediate values between runs, shared among values whose
+ * lifetimes do not overlap ({@link #memoryStats()}; see {@code docs/runtime.md}), and its kernels'
+ * state: once input shapes are steady, {@link #run(Map, Map)} allocates nothing.
  */
 public final class Session implements AutoCloseable {
   private final Plan plan;
@@ -58,6 +62,16 @@ public final class Session implements AutoCloseable {
       state.profile = new Profile();
     }
     state.threads = options.threads();
+    state.shareBuffers = options.shareBuffers();
+    state.poisonBuffers = options.poisonBuffers();
+  }
+
+  /**
+   * Memory of the buffers this session keeps for intermediate values (subgraphs included), against
+   * what its last run would need without sharing. Zero before the first run.
+   */
+  public MemoryStats memoryStats() {
+    return state.memory();
   }
 
   /** Time and allocation per operator type so far, or null unless profiling was enabled. */
@@ -71,18 +85,19 @@ public final class Session implements AutoCloseable {
 
   /** Runs the model on tensor inputs and returns every graph output, in declaration order. */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-    Map<String, Object> values = runValues(inputs);
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      if (!(e.getValue() instanceof Tensor t)) {
+    Frame frame = runFrame(inputs, true);
+    Map<String, Tensor> out = LinkedHashMap.newLinkedHashMap(plan.outputSlots().length);
+    for (int i = 0; i < plan.outputSlots().length; i++) {
+      Object v = frame.ownedOutput(plan.outputSlots()[i]);
+      if (!(v instanceof Tensor t)) {
         throw new InputException(
             "output '"
-                + e.getKey()
+                + plan.outputNames()[i]
                 + "' is a "
-                + describe(e.getValue())
+                + describe(v)
                 + ", not a tensor; use runValues()");
       }
-      out.put(e.getKey(), t);
+      out.put(plan.outputNames()[i], t);
     }
     return out;
   }
@@ -90,28 +105,39 @@ public final class Session implements AutoCloseable {
   /**
    * Runs the model and copies each output named in {@code outputs} into the tensor given for it,
    * which must have the output's dtype and shape. With steady input shapes this variant reuses
-   * every internal buffer, so a run allocates (almost) nothing.
+   * every internal buffer and tensor, so once the JIT has compiled the kernels a run allocates
+   * nothing.
    */
   public void run(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
-    for (String name : outputs.keySet()) {
-      if (outputIndex(name) < 0) {
-        throw new InputException(
-            "unknown output '"
-                + name
-                + "'; the model's outputs are "
-                + Arrays.toString(plan.outputNames()));
+    // Looked up by the model's names rather than iterated: a steady run allocates nothing.
+    String[] names = plan.outputNames();
+    int found = 0;
+    for (String name : names) {
+      if (outputs.containsKey(name)) {
+        found++;
+      }
+    }
+    if (found != outputs.size()) {
+      for (String name : outputs.keySet()) {
+        if (outputIndex(name) < 0) {
+          throw new InputException(
+              "unknown output '" + name + "'; the model's outputs are " + Arrays.toString(names));
+        }
       }
     }
     Frame frame = runFrame(inputs, false);
-    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-      Object v = frame.values[plan.outputSlots()[outputIndex(e.getKey())]];
-      Tensor into = e.getValue();
-      if (!(v instanceof Tensor got)) {
-        throw new InputException("output '" + e.getKey() + "' is not a tensor: " + describe(v));
+    for (int i = 0; i < names.length; i++) {
+      Tensor into = outputs.get(names[i]);
+      if (into == null) {
+        continue;
       }
-      if (got.dtype() != into.dtype() || !sameShape(got, into)) {
+      Object v = frame.values[plan.outputSlots()[i]];
+      if (!(v instanceof Tensor got)) {
+        throw new InputException("output '" + names[i] + "' is not a tensor: " + describe(v));
+      }
+      if (got.dtype() != into.dtype() || !got.sameShape(into)) {
         throw new InputException(
-            "output '" + e.getKey() + "' is " + got + " but the tensor provided for it is " + into);
+            "output '" + names[i] + "' is " + got + " but the tensor provided for it is " + into);
       }
       into.copyFrom(got);
     }
@@ -150,18 +176,6 @@ public final class Session implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  private static boolean sameShape(Tensor a, Tensor b) {
-    if (a.rank() != b.rank()) {
-      return false;
-    }
-    for (int i = 0; i < a.rank(); i++) {
-      if (a.dim(i) != b.dim(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void bindInputs(Map<String, ?> inputs, Object[] values) {

@@ -35,6 +35,10 @@ public final class SessionOptions {
 
   private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
 
+  private boolean shareBuffers = true;
+
+  private boolean poisonBuffers;
+
   public static SessionOptions defaults() {
     return new SessionOptions();
   }
@@ -81,10 +85,41 @@ public final class SessionOptions {
     return optimizationLevel;
   }
 
+  /**
+   * Whether intermediate values share buffers (default true): a value's buffer is reused by later
+   * values once nothing reads it any more, and elementwise operators may compute in place. With
+   * false every intermediate keeps a buffer of its own (memory is the sum of all of them); results
+   * are the same either way.
+   */
+  public SessionOptions shareBuffers(boolean on) {
+    shareBuffers = on;
+    return this;
+  }
+
+  public boolean shareBuffers() {
+    return shareBuffers;
+  }
+
+  /**
+   * For testing kernels (default false): fill every output buffer with garbage (NaN, 0x5A bytes)
+   * before its kernel runs. Buffers are shared and reused, so an output's previous contents are
+   * arbitrary; a kernel that does not write every element then gives visibly wrong results. Slower.
+   */
+  public SessionOptions poisonBuffers(boolean on) {
+    poisonBuffers = on;
+    return this;
+  }
+
+  public boolean poisonBuffers() {
+    return poisonBuffers;
+  }
+
   SessionOptions copy() {
     return new SessionOptions()
         .threads(threads)
         .optimizationLevel(optimizationLevel)
-        .profile(profile);
+        .profile(profile)
+        .shareBuffers(shareBuffers)
+        .poisonBuffers(poisonBuffers);
   }
 }

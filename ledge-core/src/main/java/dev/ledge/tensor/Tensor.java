@@ -238,6 +238,11 @@ public final class Tensor {
     return Arrays.equals(shape, dims);
   }
 
+  /** True if {@code other} has the same dims (without copying either shape). */
+  public boolean sameShape(Tensor other) {
+    return Arrays.equals(shape, other.shape);
+  }
+
   /** A tensor with the same elements and a new shape of the same size: a view, no copy. */
   public Tensor reshape(int... newShape) {
     int[] s = newShape.clone();

@@ -46,7 +46,9 @@ final class IfOp implements Operator {
     Object[] none = new Object[0];
     return exec -> {
       boolean cond = ControlTypes.scalarBool(exec, exec.inputValue(0), "cond");
-      Object[] out = (cond ? thenBranch : elseBranch).run(exec, none);
+      // Borrowed: the values are passed on at once, and the branch runs again only when this
+      // node does, in a later run of the enclosing graph.
+      Object[] out = (cond ? thenBranch : elseBranch).runBorrowed(exec, none);
       for (int i = 0; i < n; i++) {
         if (out[i] == null) {
           throw exec.error((cond ? "then_branch" : "else_branch") + " output " + i + " is missing");

@@ -3,6 +3,7 @@ package dev.ledge.ops.math;
 import dev.ledge.graph.Shape;
 import dev.ledge.kernels.FloatBinaryKernel;
 import dev.ledge.kernels.KernelProvider;
+import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -80,51 +81,72 @@ final class BinaryOp implements Operator {
       outShape = ElementTypes.broadcastShape(ctx, 0, 1);
     }
     ctx.setOutput(0, t, outShape);
+    // An operand of the output's shape is read at the output's index, whatever the other does.
+    ctx.allowInPlace(0, 0);
+    ctx.allowInPlace(1, 0);
     return exec -> {
       Tensor a = exec.input(0);
       Tensor b = exec.input(1);
       DType dt = a.dtype();
       ElementTypes.requireRuntimeType(exec, dt, b);
-      int[] aShape = a.shape();
-      int[] bShape = b.shape();
-      int[] shape;
-      if (legacy != null) {
-        bShape = legacy.alignB(exec, aShape, bShape);
-        shape = aShape;
-      } else if (unidirectional) {
-        if (scalarSlope && b.size() == 1) {
-          bShape = new int[0];
-        }
-        int[] both = Shapes.broadcastOrNull(aShape, bShape);
-        if (!Arrays.equals(both, aShape)) {
-          throw exec.error(
-              "input 1 of shape "
-                  + Arrays.toString(bShape)
-                  + " does not broadcast to input 0's shape "
-                  + Arrays.toString(aShape));
-        }
-        shape = aShape;
-      } else {
-        shape = ElementTypes.broadcast(exec, a, b);
+      BinaryBroadcast p = BinaryBroadcast.cached(exec, a, b);
+      if (p == null) {
+        p = plan(exec, a, b, legacy, unidirectional, scalarSlope);
       }
-      Tensor out = exec.output(0, dt, shape);
+      Tensor out = exec.output(0, dt, p.out);
       Object x = a.array();
       Object y = b.array();
       Object z = out.array();
       int ao = a.offset();
       int bo = b.offset();
       int oo = out.offset();
-      if (simd != null && dt == DType.FLOAT32) {
-        runFloat32(simd, shape, aShape, (float[]) x, ao, bShape, (float[]) y, bo, (float[]) z, oo);
-        return;
+      boolean simd32 = simd != null && dt == DType.FLOAT32;
+      BroadcastRuns.Walk w = p.walk;
+      for (w.start(); w.next(); ) {
+        int ai = ao + w.offset(0);
+        int bi = bo + w.offset(1);
+        int o = oo + w.out();
+        if (simd32) {
+          simd.apply(
+              (float[]) x, ai, w.step(0), (float[]) y, bi, w.step(1), (float[]) z, o, w.length());
+        } else {
+          ElementLoops.binary(fn, dt, x, ai, w.step(0), y, bi, w.step(1), z, o, w.length());
+        }
       }
-      BroadcastRuns.binary(
-          shape,
-          aShape,
-          bShape,
-          (ai, as, bi, bs, o, n) ->
-              ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
     };
+  }
+
+  /** Output shape and walk for these input shapes under the node's broadcasting rule. */
+  private static BinaryBroadcast plan(
+      ExecContext exec,
+      Tensor a,
+      Tensor b,
+      LegacyBroadcast legacy,
+      boolean unidirectional,
+      boolean scalarSlope) {
+    int[] aShape = a.shape();
+    int[] bShape = b.shape();
+    int[] shape;
+    if (legacy != null) {
+      bShape = legacy.alignB(exec, aShape, bShape);
+      shape = aShape;
+    } else if (unidirectional) {
+      if (scalarSlope && b.size() == 1) {
+        bShape = new int[0];
+      }
+      int[] both = Shapes.broadcastOrNull(aShape, bShape);
+      if (!Arrays.equals(both, aShape)) {
+        throw exec.error(
+            "input 1 of shape "
+                + Arrays.toString(bShape)
+                + " does not broadcast to input 0's shape "
+                + Arrays.toString(aShape));
+      }
+      shape = aShape;
+    } else {
+      shape = ElementTypes.broadcast(exec, a, b);
+    }
+    return BinaryBroadcast.keep(exec, a, b, shape, aShape, bShape);
   }
 
   /**

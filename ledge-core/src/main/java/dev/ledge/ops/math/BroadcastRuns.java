@@ -76,65 +76,149 @@ final class BroadcastRuns {
   }
 
   private static void walk(int[] outShape, int[][] shapes, RunK body) {
-    int k = shapes.length;
-    int rank = outShape.length;
-    int[][] strides = new int[k][];
-    for (int i = 0; i < k; i++) {
-      strides[i] = Shapes.broadcastStrides(shapes[i], outShape);
+    Walk w = new Walk(outShape, shapes);
+    w.start();
+    while (w.next()) {
+      body.run(w.off, w.step, w.out, w.len);
     }
-    // Coalesced groups, innermost first: group g has size dims[g] and, per operand, the stride of
-    // its innermost dimension. Dim d merges into the group inside it when every operand's stride
-    // at d equals that group's stride times the group's size (contiguous, or broadcast in both).
-    int[] dims = new int[Math.max(rank, 1)];
-    int[][] gs = new int[k][Math.max(rank, 1)];
-    int groups = 0;
-    for (int d = rank - 1; d >= 0; d--) {
-      if (outShape[d] == 1) {
-        continue;
+  }
+
+  /**
+   * The runs of one broadcast, computed once for given shapes and replayed without allocating
+   * (kernels keep it as their {@link dev.ledge.ops.ExecContext#kernelState}). Use: {@link #start},
+   * then while {@link #next} read {@link #offset}, {@link #step}, {@link #out} and {@link #length}.
+   */
+  static final class Walk {
+    private final int[] outShape;
+    private final int[][] shapes;
+    private final int k;
+    private final int groups;
+    private final int len;
+    private final int runs;
+
+    /** Coalesced dims, innermost first, and per operand the stride of each group. */
+    private final int[] dims;
+
+    private final int[][] gs;
+    private final int[] off;
+    private final int[] step;
+    private final int[] idx;
+    private int run;
+    private int out;
+
+    /** The walk of operands of {@code shapes} (each broadcasting to {@code outShape}). */
+    Walk(int[] outShape, int[]... shapes) {
+      this.outShape = outShape.clone();
+      this.k = shapes.length;
+      this.shapes = new int[k][];
+      for (int i = 0; i < k; i++) {
+        this.shapes[i] = shapes[i].clone();
       }
-      boolean merge = groups > 0;
-      for (int i = 0; i < k && merge; i++) {
-        merge = (long) strides[i][d] == (long) gs[i][groups - 1] * dims[groups - 1];
+      int rank = outShape.length;
+      int[][] strides = new int[k][];
+      for (int i = 0; i < k; i++) {
+        strides[i] = Shapes.broadcastStrides(shapes[i], outShape);
       }
-      if (merge) {
-        dims[groups - 1] *= outShape[d];
+      // Coalesced groups, innermost first: group g has size dims[g] and, per operand, the stride of
+      // its innermost dimension. Dim d merges into the group inside it when every operand's stride
+      // at d equals that group's stride times the group's size (contiguous, or broadcast in both).
+      dims = new int[Math.max(rank, 1)];
+      gs = new int[k][Math.max(rank, 1)];
+      int g = 0;
+      for (int d = rank - 1; d >= 0; d--) {
+        if (outShape[d] == 1) {
+          continue;
+        }
+        boolean merge = g > 0;
+        for (int i = 0; i < k && merge; i++) {
+          merge = (long) strides[i][d] == (long) gs[i][g - 1] * dims[g - 1];
+        }
+        if (merge) {
+          dims[g - 1] *= outShape[d];
+        } else {
+          dims[g] = outShape[d];
+          for (int i = 0; i < k; i++) {
+            gs[i][g] = strides[i][d];
+          }
+          g++;
+        }
+      }
+      groups = g;
+      off = new int[k];
+      step = new int[k];
+      idx = new int[Math.max(g, 1)];
+      int size = Shapes.size(outShape);
+      if (g == 0) {
+        len = 1; // every dim is 1: a single element (or none)
+        runs = size == 0 ? 0 : 1;
       } else {
-        dims[groups] = outShape[d];
+        len = dims[0];
         for (int i = 0; i < k; i++) {
-          gs[i][groups] = strides[i][d];
+          step[i] = gs[i][0];
         }
-        groups++;
+        runs = size == 0 ? 0 : size / len;
       }
     }
-    int[] off = new int[k];
-    int[] step = new int[k];
-    if (groups == 0) {
-      body.run(off, step, 0, 1); // every dim is 1: a single element
-      return;
+
+    /** True if this walk was made for these shapes. */
+    boolean fits(int[] outShape, int[] a, int[] b) {
+      return k == 2
+          && Arrays.equals(this.outShape, outShape)
+          && Arrays.equals(shapes[0], a)
+          && Arrays.equals(shapes[1], b);
     }
-    int len = dims[0];
-    for (int i = 0; i < k; i++) {
-      step[i] = gs[i][0];
+
+    /** Rewinds to before the first run. */
+    void start() {
+      Arrays.fill(off, 0);
+      Arrays.fill(idx, 0);
+      run = 0;
+      out = 0;
     }
-    int runs = Shapes.size(outShape) / len;
-    int[] idx = new int[groups];
-    int out = 0;
-    for (int r = 0; r < runs; r++) {
-      body.run(off, step, out, len);
-      out += len;
-      for (int g = 1; g < groups; g++) {
-        idx[g]++;
-        for (int i = 0; i < k; i++) {
-          off[i] += gs[i][g];
-        }
-        if (idx[g] < dims[g]) {
-          break;
-        }
-        for (int i = 0; i < k; i++) {
-          off[i] -= gs[i][g] * dims[g];
-        }
-        idx[g] = 0;
+
+    /** Moves to the next run; false when there is none. */
+    boolean next() {
+      if (run >= runs) {
+        return false;
       }
+      if (run > 0) {
+        out += len;
+        for (int g = 1; g < groups; g++) {
+          idx[g]++;
+          for (int i = 0; i < k; i++) {
+            off[i] += gs[i][g];
+          }
+          if (idx[g] < dims[g]) {
+            break;
+          }
+          for (int i = 0; i < k; i++) {
+            off[i] -= gs[i][g] * dims[g];
+          }
+          idx[g] = 0;
+        }
+      }
+      run++;
+      return true;
+    }
+
+    /** Element index of operand {@code i}'s first element in this run. */
+    int offset(int i) {
+      return off[i];
+    }
+
+    /** How far operand {@code i} advances per output element in this run (1, 0 or a stride). */
+    int step(int i) {
+      return step[i];
+    }
+
+    /** Output index of the run's first element. */
+    int out() {
+      return out;
+    }
+
+    /** Output elements in the run. */
+    int length() {
+      return len;
     }
   }
 }

@@ -30,9 +30,10 @@ final class ClipOp implements Operator {
       UnaryFn fn = bounded((float) low, (float) high);
       FloatUnaryKernel simd = UnaryOp.simd32(fn, t);
       ctx.setOutput(0, t, ctx.inputShape(0));
+      ctx.allowInPlace(0, 0);
       return exec -> {
         Tensor in = exec.input(0);
-        UnaryOp.apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
+        UnaryOp.apply(fn, simd, in, exec.outputLike(0, in.dtype(), in));
       };
     }
     ctx.requireInputCount(1, 3);
@@ -52,12 +53,13 @@ final class ClipOp implements Operator {
       }
     }
     ctx.setOutput(0, t, ctx.inputShape(0));
+    ctx.allowInPlace(0, 0); // the bounds are read before any element is written
     boolean simd = KernelProvider.current().simd() && (t == null || t == DType.FLOAT32);
     return exec -> {
       Tensor in = exec.input(0);
       Tensor low = bound(exec, 1, in.dtype());
       Tensor high = bound(exec, 2, in.dtype());
-      Tensor out = exec.output(0, in.dtype(), in.shape());
+      Tensor out = exec.outputLike(0, in.dtype(), in);
       if (simd && in.dtype() == DType.FLOAT32) {
         float lo = low == null ? Float.NEGATIVE_INFINITY : low.floats()[low.offset()];
         float hi = high == null ? Float.POSITIVE_INFINITY : high.floats()[high.offset()];

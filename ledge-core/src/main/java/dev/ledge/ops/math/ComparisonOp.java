@@ -45,42 +45,54 @@ final class ComparisonOp implements Operator {
       Tensor b = exec.input(1);
       DType dt = a.dtype();
       ElementTypes.requireRuntimeType(exec, dt, b);
-      int[] aShape = a.shape();
-      int[] bShape = b.shape();
-      int[] shape;
-      if (legacy != null) {
-        bShape = legacy.alignB(exec, aShape, bShape);
-        shape = aShape;
-      } else {
-        shape = ElementTypes.broadcast(exec, a, b);
+      BinaryBroadcast p = BinaryBroadcast.cached(exec, a, b);
+      if (p == null) {
+        int[] aShape = a.shape();
+        int[] bShape = b.shape();
+        int[] shape;
+        if (legacy != null) {
+          bShape = legacy.alignB(exec, aShape, bShape);
+          shape = aShape;
+        } else {
+          shape = ElementTypes.broadcast(exec, a, b);
+        }
+        p = BinaryBroadcast.keep(exec, a, b, shape, aShape, bShape);
       }
-      Tensor out = exec.output(0, DType.BOOL, shape);
+      Tensor out = exec.output(0, DType.BOOL, p.out);
       byte[] z = out.bytes();
       int ao = a.offset();
       int bo = b.offset();
       int oo = out.offset();
+      BroadcastRuns.Walk w = p.walk;
       if (dt == DType.STRING) {
         String[] x = a.strings();
         String[] y = b.strings();
-        BroadcastRuns.binary(
-            shape,
-            aShape,
-            bShape,
-            (ai, as, bi, bs, o, n) -> {
-              for (int k = 0, i = ao + ai, j = bo + bi; k < n; k++, i += as, j += bs) {
-                z[oo + o + k] = x[i].equals(y[j]) ? (byte) 1 : 0;
-              }
-            });
+        for (w.start(); w.next(); ) {
+          int i = ao + w.offset(0);
+          int j = bo + w.offset(1);
+          int o = oo + w.out();
+          for (int k = 0; k < w.length(); k++, i += w.step(0), j += w.step(1)) {
+            z[o + k] = x[i].equals(y[j]) ? (byte) 1 : 0;
+          }
+        }
         return;
       }
       Object x = a.array();
       Object y = b.array();
-      BroadcastRuns.binary(
-          shape,
-          aShape,
-          bShape,
-          (ai, as, bi, bs, o, n) ->
-              ElementLoops.compare(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
+      for (w.start(); w.next(); ) {
+        ElementLoops.compare(
+            fn,
+            dt,
+            x,
+            ao + w.offset(0),
+            w.step(0),
+            y,
+            bo + w.offset(1),
+            w.step(1),
+            z,
+            oo + w.out(),
+            w.length());
+      }
     };
   }
 }

@@ -121,6 +121,13 @@ final class ElementTypes {
     return r;
   }
 
+  /** Checks at run time that {@code x} has element type {@code t} (when prepare could not). */
+  static void requireRuntimeType(ExecContext ctx, DType t, Tensor x) {
+    if (x.dtype() != t) {
+      throw ctx.error("inputs have different element types: " + t + " and " + x.dtype());
+    }
+  }
+
   /** Checks at run time that every tensor has element type {@code t} (when prepare could not). */
   static void requireRuntimeType(ExecContext ctx, DType t, Tensor... ts) {
     for (Tensor x : ts) {

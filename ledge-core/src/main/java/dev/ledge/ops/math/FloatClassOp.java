@@ -61,7 +61,7 @@ final class FloatClassOp implements Operator {
       if (!TYPES.contains(in.dtype())) {
         throw exec.error("input has type " + in.dtype() + ", expected one of " + TYPES);
       }
-      Tensor out = exec.output(0, DType.BOOL, in.shape());
+      Tensor out = exec.outputLike(0, DType.BOOL, in);
       byte[] z = out.bytes();
       int oo = out.offset();
       int n = in.size();

@@ -83,9 +83,10 @@ final class UnaryOp implements Operator {
     UnaryFn fn = factory.create(ctx, t);
     FloatUnaryKernel simd = simd32(fn, t);
     ctx.setOutput(0, t, ctx.inputShape(0));
+    ctx.allowInPlace(0, 0); // element i from element i, SIMD kernels included
     return exec -> {
       Tensor in = exec.input(0);
-      apply(fn, simd, in, exec.output(0, in.dtype(), in.shape()));
+      apply(fn, simd, in, exec.outputLike(0, in.dtype(), in));
     };
   }
 }

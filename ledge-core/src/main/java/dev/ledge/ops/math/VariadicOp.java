@@ -4,6 +4,7 @@ import dev.ledge.graph.Shape;
 import dev.ledge.kernels.FloatBinaryKernel;
 import dev.ledge.kernels.FloatUnaryKernel;
 import dev.ledge.kernels.VectorElementwise;
+import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -55,6 +56,8 @@ final class VariadicOp implements Operator {
       }
     }
     ctx.setOutput(0, t, shape);
+    // Input 0 is read only by the first pass (out = in0 + in1); later passes fold into out.
+    ctx.allowInPlace(0, 0);
     FloatBinaryKernel simd = BinaryOp.simd32(fn, t);
     // x / count in float equals the reference's double quotient rounded (count is exact in float).
     float[] countArray = {count};
@@ -68,66 +71,96 @@ final class VariadicOp implements Operator {
             : null;
     FloatUnaryKernel simdDivide = divide == null ? null : UnaryOp.simd32(divide, t);
     return exec -> {
-      Tensor[] in = new Tensor[count];
-      for (int i = 0; i < count; i++) {
-        in[i] = exec.input(i);
+      Tensor first = exec.input(0);
+      DType dt = first.dtype();
+      for (int i = 1; i < count; i++) {
+        ElementTypes.requireRuntimeType(exec, dt, exec.input(i));
       }
-      DType dt = in[0].dtype();
-      ElementTypes.requireRuntimeType(exec, dt, in);
-      int[] outShape;
-      if (broadcasting) {
-        outShape = ElementTypes.broadcast(exec, in);
-      } else {
-        outShape = in[0].shape();
-        for (Tensor x : in) {
-          if (!x.hasShape(outShape)) {
-            throw exec.error(
-                "inputs must have the same shape before opset 8, got "
-                    + Arrays.toString(outShape)
-                    + " and "
-                    + Arrays.toString(x.shape()));
-          }
-        }
-      }
-      Tensor out = exec.output(0, dt, outShape);
-      Object z = out.array();
-      int oo = out.offset();
+      Runs p = exec.kernelState() instanceof Runs r && r.fits(exec) ? r : plan(exec, broadcasting);
+      Tensor out = exec.output(0, dt, p.out);
       if (count == 1) {
-        out.copyFrom(in[0]);
+        out.copyFrom(first);
         return;
       }
+      Object z = out.array();
+      int oo = out.offset();
       for (int i = 1; i < count; i++) {
         // The first step combines inputs 0 and 1; later steps fold input i into the output.
-        Tensor a = i == 1 ? in[0] : out;
-        Tensor b = in[i];
+        Tensor a = i == 1 ? first : out;
+        Tensor b = exec.input(i);
         Object x = a.array();
         Object y = b.array();
         int ao = a.offset();
         int bo = b.offset();
-        if (simd != null && dt == DType.FLOAT32) {
-          BinaryOp.runFloat32(
-              simd,
-              outShape,
-              a.shape(),
-              (float[]) x,
-              ao,
-              b.shape(),
-              (float[]) y,
-              bo,
-              (float[]) z,
-              oo);
-        } else {
-          BroadcastRuns.binary(
-              outShape,
-              a.shape(),
-              b.shape(),
-              (ai, as, bi, bs, o, n) ->
-                  ElementLoops.binary(fn, dt, x, ao + ai, as, y, bo + bi, bs, z, oo + o, n));
+        BroadcastRuns.Walk w = p.walks[i - 1];
+        for (w.start(); w.next(); ) {
+          int ai = ao + w.offset(0);
+          int bi = bo + w.offset(1);
+          int o = oo + w.out();
+          if (simd != null && dt == DType.FLOAT32) {
+            simd.apply(
+                (float[]) x, ai, w.step(0), (float[]) y, bi, w.step(1), (float[]) z, o, w.length());
+          } else {
+            ElementLoops.binary(fn, dt, x, ai, w.step(0), y, bi, w.step(1), z, o, w.length());
+          }
         }
       }
       if (divide != null) {
         UnaryOp.apply(divide, simdDivide, out, out);
       }
     };
+  }
+
+  /** Output shape and one walk per folding step, for given input shapes (the kernel's state). */
+  private static final class Runs {
+    final int[][] inputs;
+    final int[] out;
+    final BroadcastRuns.Walk[] walks;
+
+    Runs(int[][] inputs, int[] out) {
+      this.inputs = inputs;
+      this.out = out;
+      this.walks = new BroadcastRuns.Walk[Math.max(0, inputs.length - 1)];
+      for (int i = 1; i < inputs.length; i++) {
+        walks[i - 1] = new BroadcastRuns.Walk(out, i == 1 ? inputs[0] : out, inputs[i]);
+      }
+    }
+
+    boolean fits(ExecContext exec) {
+      for (int i = 0; i < inputs.length; i++) {
+        if (!exec.input(i).hasShape(inputs[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static Runs plan(ExecContext exec, boolean broadcasting) {
+    int count = exec.inputCount();
+    Tensor[] in = new Tensor[count];
+    int[][] shapes = new int[count][];
+    for (int i = 0; i < count; i++) {
+      in[i] = exec.input(i);
+      shapes[i] = in[i].shape();
+    }
+    int[] outShape;
+    if (broadcasting) {
+      outShape = ElementTypes.broadcast(exec, in);
+    } else {
+      outShape = shapes[0];
+      for (Tensor x : in) {
+        if (!x.hasShape(outShape)) {
+          throw exec.error(
+              "inputs must have the same shape before opset 8, got "
+                  + Arrays.toString(outShape)
+                  + " and "
+                  + Arrays.toString(x.shape()));
+        }
+      }
+    }
+    Runs r = new Runs(shapes, outShape);
+    exec.setKernelState(r);
+    return r;
   }
 }

@@ -29,6 +29,8 @@ final class WhereOp implements Operator {
     }
     DType t = x != null ? x : y;
     ctx.setOutput(0, t, ElementTypes.broadcastShape(ctx, 0, 1, 2));
+    ctx.allowInPlace(1, 0);
+    ctx.allowInPlace(2, 0);
     boolean simd = KernelProvider.current().simd() && (t == null || t == DType.FLOAT32);
     return exec -> {
       Tensor c = exec.input(0);

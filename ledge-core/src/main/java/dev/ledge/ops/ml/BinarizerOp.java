@@ -25,7 +25,7 @@ final class BinarizerOp implements Operator {
     return exec -> {
       Tensor x = exec.input(0);
       int n = x.size();
-      Tensor y = exec.output(0, x.dtype(), x.shape());
+      Tensor y = exec.outputLike(0, x.dtype(), x);
       switch (x.dtype()) {
         case FLOAT32 -> {
           float[] a = x.floats();

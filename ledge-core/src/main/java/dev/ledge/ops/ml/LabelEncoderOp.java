@@ -65,7 +65,7 @@ final class LabelEncoderOp implements Operator {
     ctx.setOutput(0, DType.STRING, ctx.inputShape(0));
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor y = exec.output(0, DType.STRING, x.shape());
+      Tensor y = exec.outputLike(0, DType.STRING, x);
       String[] ys = y.strings();
       for (int i = 0; i < x.size(); i++) {
         long k = x.getLong(i);
@@ -111,7 +111,7 @@ final class LabelEncoderOp implements Operator {
     ctx.setOutput(0, valueType, ctx.inputShape(0));
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor y = exec.output(0, valueType, x.shape());
+      Tensor y = exec.outputLike(0, valueType, x);
       for (int i = 0; i < x.size(); i++) {
         int at;
         if (byString != null) {

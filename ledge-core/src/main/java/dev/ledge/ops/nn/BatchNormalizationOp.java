@@ -123,7 +123,7 @@ final class BatchNormalizationOp implements Operator {
     int n = x.dim(0);
     int features = a.length;
     int inner = n == 0 || features == 0 ? 0 : x.size() / (n * features);
-    Tensor y = ctx.output(0, x.dtype(), x.shape());
+    Tensor y = ctx.outputLike(0, x.dtype(), x);
     float[] xa = x.floats();
     float[] ya = y.floats();
     int xo = x.offset();
@@ -181,7 +181,7 @@ final class BatchNormalizationOp implements Operator {
       a[f] = params[0][f] / Math.sqrt(var[f] + p.epsilon());
       b[f] = params[1][f] - mean[f] * a[f];
     }
-    Tensor y = ctx.output(0, x.dtype(), x.shape());
+    Tensor y = ctx.outputLike(0, x.dtype(), x);
     if (x.dtype() == DType.FLOAT32) {
       float[] xa = x.floats();
       float[] ya = y.floats();
@@ -218,7 +218,7 @@ final class BatchNormalizationOp implements Operator {
         running[f] = input[f] * p.momentum() + batch[f] * (1 - p.momentum());
       }
       Tensor src = ctx.input(k + 2);
-      FloatIo.store(running, ctx.output(k, src.dtype(), src.shape()));
+      FloatIo.store(running, ctx.outputLike(k, src.dtype(), src));
     }
   }
 

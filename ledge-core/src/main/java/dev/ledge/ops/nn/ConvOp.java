@@ -133,44 +133,18 @@ final class ConvOp implements Operator {
     Tensor w = ctx.input(1);
     Tensor b = hasBias ? ctx.input(2) : null;
     Tensor z = epilogue.residual() ? ctx.input(3) : null;
-    int rank = x.rank() - 2;
-    if (rank < 1 || rank > SlidingWindow.MAX_RANK) {
-      throw ctx.error("X has shape " + Arrays.toString(x.shape()) + ", expected 3 to 5 dims");
+    ConvShapes st = ctx.kernelState() instanceof ConvShapes k && k.fits(x, w) ? k : null;
+    if (st == null) {
+      st = shapes(ctx, attrs, group, x, w);
+      ctx.setKernelState(st);
     }
-    if (w.rank() != x.rank()) {
-      throw ctx.error("W has rank " + w.rank() + ", expected " + x.rank() + " like X");
-    }
-    attrs.checkRank(ctx::error, rank);
-    int n = x.dim(0);
-    int c = x.dim(1);
     int m = w.dim(0);
-    if (c % group != 0 || m % group != 0) {
-      throw ctx.error(
-          "channels in (" + c + ") and out (" + m + ") must be divisible by group " + group);
-    }
-    NnShapes.requireDim(ctx, "W dim 1 (input channels per group)", w.dim(1), c / group);
-    int[] in = Arrays.copyOfRange(x.shape(), 2, x.rank());
-    int[] kernel = Arrays.copyOfRange(w.shape(), 2, w.rank());
-    if (attrs.kernelShape != null && !Arrays.equals(kernel, attrs.kernel())) {
-      throw ctx.error(
-          "kernel_shape "
-              + Arrays.toString(attrs.kernelShape)
-              + " does not match W's spatial dims "
-              + Arrays.toString(kernel));
-    }
     if (b != null && (b.rank() != 1 || b.dim(0) != m)) {
       throw ctx.error("B has shape " + Arrays.toString(b.shape()) + ", expected [" + m + "]");
     }
-    SlidingWindow g = attrs.window(in, kernel, false, ctx::error);
-    int[] outShape = new int[x.rank()];
-    outShape[0] = n;
-    outShape[1] = m;
-    System.arraycopy(SpatialAttributes.outSizes(g, rank), 0, outShape, 2, rank);
-    Geometry geo = new Geometry(n, c, m, group, g);
-    if ((long) geo.ck() * g.outW > TILE_ELEMENTS * 16L) {
-      throw ctx.error("one im2col row of " + geo.ck() + " x " + g.outW + " elements is too large");
-    }
-    if (z != null && (z.dtype() != x.dtype() || !Arrays.equals(z.shape(), outShape))) {
+    int[] outShape = st.out;
+    Geometry geo = st.geo;
+    if (z != null && (z.dtype() != x.dtype() || !z.hasShape(outShape))) {
       throw ctx.error(
           "Z is " + z + ", expected " + x.dtype() + " " + Arrays.toString(outShape) + " like Y");
     }
@@ -179,6 +153,7 @@ final class ConvOp implements Operator {
       fast.run(
           ctx.threads(),
           geo,
+          st.panels(),
           x.floats(),
           x.offset(),
           b == null ? null : b.floats(),
@@ -238,6 +213,76 @@ final class ConvOp implements Operator {
       }
     }
     applyEpilogue(y, z, epilogue);
+  }
+
+  /**
+   * What a Conv derives from its input shapes: output shape and geometry (validated once), and the
+   * reusable panel sources of the fast kernel.
+   */
+  private static final class ConvShapes {
+    final int[] x;
+    final int[] w;
+    final int[] out;
+    final Geometry geo;
+    private FastConv.Panels panels;
+
+    ConvShapes(int[] x, int[] w, int[] out, Geometry geo) {
+      this.x = x;
+      this.w = w;
+      this.out = out;
+      this.geo = geo;
+    }
+
+    boolean fits(Tensor xt, Tensor wt) {
+      return xt.hasShape(x) && wt.hasShape(w);
+    }
+
+    FastConv.Panels panels() {
+      if (panels == null) {
+        panels = new FastConv.Panels(geo.g());
+      }
+      return panels;
+    }
+  }
+
+  /** Checks the shapes of X and W and derives the output shape and geometry. */
+  private static ConvShapes shapes(
+      ExecContext ctx, SpatialAttributes attrs, int group, Tensor x, Tensor w) {
+    int rank = x.rank() - 2;
+    if (rank < 1 || rank > SlidingWindow.MAX_RANK) {
+      throw ctx.error("X has shape " + Arrays.toString(x.shape()) + ", expected 3 to 5 dims");
+    }
+    if (w.rank() != x.rank()) {
+      throw ctx.error("W has rank " + w.rank() + ", expected " + x.rank() + " like X");
+    }
+    attrs.checkRank(ctx::error, rank);
+    int n = x.dim(0);
+    int c = x.dim(1);
+    int m = w.dim(0);
+    if (c % group != 0 || m % group != 0) {
+      throw ctx.error(
+          "channels in (" + c + ") and out (" + m + ") must be divisible by group " + group);
+    }
+    NnShapes.requireDim(ctx, "W dim 1 (input channels per group)", w.dim(1), c / group);
+    int[] in = Arrays.copyOfRange(x.shape(), 2, x.rank());
+    int[] kernel = Arrays.copyOfRange(w.shape(), 2, w.rank());
+    if (attrs.kernelShape != null && !Arrays.equals(kernel, attrs.kernel())) {
+      throw ctx.error(
+          "kernel_shape "
+              + Arrays.toString(attrs.kernelShape)
+              + " does not match W's spatial dims "
+              + Arrays.toString(kernel));
+    }
+    SlidingWindow g = attrs.window(in, kernel, false, ctx::error);
+    int[] outShape = new int[x.rank()];
+    outShape[0] = n;
+    outShape[1] = m;
+    System.arraycopy(SpatialAttributes.outSizes(g, rank), 0, outShape, 2, rank);
+    Geometry geo = new Geometry(n, c, m, group, g);
+    if ((long) geo.ck() * g.outW > TILE_ELEMENTS * 16L) {
+      throw ctx.error("one im2col row of " + geo.ck() + " x " + g.outW + " elements is too large");
+    }
+    return new ConvShapes(x.shape(), w.shape(), outShape, geo);
   }
 
   /**

@@ -107,7 +107,7 @@ final class DropoutOp implements Operator {
             p.seed() != null ? p.seed() : ThreadLocalRandom.current().nextLong(0, 0x1_0000_0000L));
     // The reference computes the scale in the ratio's precision.
     double scale = ratioFloat ? 1f / (1f - (float) ratio) : 1 / (1 - ratio);
-    Tensor y = ctx.output(0, x.dtype(), x.shape());
+    Tensor y = ctx.outputLike(0, x.dtype(), x);
     Tensor mask = wantMask ? ctx.output(1, p.maskType(), x.shape()) : null;
     // y = mask * x * scale, as the reference computes it (a dropped NaN stays NaN).
     double[] xd = FloatIo.toDoubles(x);

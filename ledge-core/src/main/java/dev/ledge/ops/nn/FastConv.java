@@ -63,10 +63,24 @@ final class FastConv {
         && packedWeights[0].length == VectorGemm.packedASize(geo.mg(), geo.ck());
   }
 
+  /**
+   * Reusable panel sources for one geometry, kept by the Conv node between runs so that a run
+   * allocates none.
+   */
+  static final class Panels {
+    final ConvPanels conv;
+    final VectorGemm.MatrixPanels matrix = new VectorGemm.MatrixPanels(false);
+
+    Panels(SlidingWindow g) {
+      conv = new ConvPanels(g);
+    }
+  }
+
   /** y = act(conv(x) + bias + z) for one batch of inputs; {@code b} and {@code z} may be null. */
   void run(
       int threads,
       ConvOp.Geometry geo,
+      Panels panels,
       float[] x,
       int xOff,
       float[] b,
@@ -106,7 +120,7 @@ final class FastConv {
         }
         float[] packed = packedWeights[grp];
         VectorGemm.PanelSource source =
-            direct ? VectorGemm.matrix(false, x, xo, inSize) : new ConvPanels(x, xo, g);
+            direct ? panels.matrix.at(x, xo, inSize) : panels.conv.at(x, xo);
         int colBlocks = (outSize + VectorGemm.NR - 1) / VectorGemm.NR;
         int rowBlocks = (mg + VectorGemm.MR - 1) / VectorGemm.MR;
         double flops = 2.0 * mg * ck * outSize;
@@ -187,6 +201,10 @@ final class FastConv {
       }
       double flops = 2.0 * channels * g.kernelSize() * outSize;
       int parts = threads <= 1 || flops < 2e6 ? 1 : Math.min(threads, channels);
+      if (parts == 1) {
+        DepthwiseConv.run(x, xo, rawWeights, rawOffset, y, yo, 0, channels, g, activation);
+        continue;
+      }
       int per = (channels + parts - 1) / parts;
       Parallel.forEach(
           parts,

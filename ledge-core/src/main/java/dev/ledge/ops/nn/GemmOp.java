@@ -131,9 +131,14 @@ final class GemmOp implements Operator {
       FusedActivation activation,
       FloatUnaryKernel activation32) {}
 
-  private static void run(ExecContext ctx, Params p) {
-    Tensor a = ctx.input(0);
-    Tensor b = ctx.input(1);
+  /** Sizes and C's broadcast for given input shapes (the node's state between runs). */
+  private record Sizes(int[] a, int[] b, int[] c, int m, int n, int k, int[] out, int[] cMap) {
+    boolean fits(Tensor at, Tensor bt, Tensor ct) {
+      return at.hasShape(a) && bt.hasShape(b) && (ct == null ? c == null : ct.hasShape(c));
+    }
+  }
+
+  private static Sizes sizes(ExecContext ctx, Params p, Tensor a, Tensor b, Tensor c) {
     if ((p.batched() ? a.rank() < 2 : a.rank() != 2) || b.rank() != 2) {
       throw ctx.error(
           "A "
@@ -168,7 +173,6 @@ final class GemmOp implements Operator {
       yShape = Arrays.copyOf(a.shape(), a.rank());
       yShape[a.rank() - 1] = n;
     }
-    Tensor c = p.useC() ? ctx.input(2) : null;
     int[] cMap = null;
     if (c != null) {
       int[] cs = c.shape();
@@ -187,7 +191,21 @@ final class GemmOp implements Operator {
       }
       cMap = Arrays.equals(cs, outShape) ? null : dev.ledge.ops.Broadcast.indexMap(cs, outShape);
     }
-    Tensor y = ctx.output(0, a.dtype(), yShape);
+    Sizes z = new Sizes(a.shape(), b.shape(), c == null ? null : c.shape(), m, n, k, yShape, cMap);
+    ctx.setKernelState(z);
+    return z;
+  }
+
+  private static void run(ExecContext ctx, Params p) {
+    Tensor a = ctx.input(0);
+    Tensor b = ctx.input(1);
+    Tensor c = p.useC() ? ctx.input(2) : null;
+    Sizes z = ctx.kernelState() instanceof Sizes s && s.fits(a, b, c) ? s : sizes(ctx, p, a, b, c);
+    int m = z.m();
+    int n = z.n();
+    int k = z.k();
+    int[] cMap = z.cMap();
+    Tensor y = ctx.output(0, a.dtype(), z.out());
     int lda = a.dim(a.rank() - 1);
     int ldb = b.dim(1);
     switch (a.dtype()) {

@@ -6,6 +6,7 @@ import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
+import dev.ledge.ops.OutputShape;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
 import java.util.ArrayList;
@@ -47,14 +48,20 @@ final class GlobalPoolOp implements Operator {
 
   private static void run(ExecContext ctx, boolean max) {
     Tensor x = ctx.input(0);
-    if (x.rank() < 2) {
-      throw ctx.error("X has shape " + Arrays.toString(x.shape()) + ", expected rank >= 2");
+    int[] outShape = OutputShape.cached(ctx, x);
+    if (outShape == null) {
+      if (x.rank() < 2) {
+        throw ctx.error("X has shape " + Arrays.toString(x.shape()) + ", expected rank >= 2");
+      }
+      outShape = x.shape();
+      for (int i = 2; i < outShape.length; i++) {
+        outShape[i] = 1;
+      }
+      OutputShape.keep(ctx, x, outShape);
     }
-    int[] outShape = x.shape();
     int spatial = 1;
-    for (int i = 2; i < outShape.length; i++) {
-      spatial *= outShape[i];
-      outShape[i] = 1;
+    for (int i = 2; i < x.rank(); i++) {
+      spatial *= x.dim(i);
     }
     if (spatial == 0) {
       throw ctx.error("X has an empty spatial dim: " + Arrays.toString(x.shape()));

@@ -54,7 +54,7 @@ final class InstanceNormalizationOp implements Operator {
             true,
             new RowNormalizer.Affine(FloatIo.toDoubles(scale), rowBase, colMap),
             new RowNormalizer.Affine(FloatIo.toDoubles(bias), rowBase, colMap));
-    Tensor y = ctx.output(0, x.dtype(), x.shape());
+    Tensor y = ctx.outputLike(0, x.dtype(), x);
     if (x.dtype() == DType.FLOAT32) {
       RowNormalizer.normalize(p, x.floats(), x.offset(), y.floats(), y.offset(), null, null);
     } else {

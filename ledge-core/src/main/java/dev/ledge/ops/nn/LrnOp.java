@@ -42,17 +42,7 @@ final class LrnOp implements Operator {
     int after = size - 1 - before; // ceil((size - 1) / 2)
     if (x.dtype() == DType.FLOAT32) {
       runFloat(
-          x,
-          ctx.output(0, x.dtype(), x.shape()),
-          n,
-          c,
-          inner,
-          before,
-          after,
-          size,
-          alpha,
-          beta,
-          bias);
+          x, ctx.outputLike(0, x.dtype(), x), n, c, inner, before, after, size, alpha, beta, bias);
       return;
     }
     double[] xa = FloatIo.toDoubles(x);
@@ -73,7 +63,7 @@ final class LrnOp implements Operator {
         }
       }
     }
-    FloatIo.store(ya, ctx.output(0, x.dtype(), x.shape()));
+    FloatIo.store(ya, ctx.outputLike(0, x.dtype(), x));
   }
 
   /**

@@ -73,9 +73,11 @@ final class MatMulOp implements Operator {
     return new Shape(out);
   }
 
-  private static void run(ExecContext ctx) {
-    Tensor a = ctx.input(0);
-    Tensor b = ctx.input(1);
+  /** Sizes and batch maps for given input shapes (the node's state between runs). */
+  private record Sizes(
+      int[] a, int[] b, int m, int k, int n, int batches, int[] out, int[] mapA, int[] mapB) {}
+
+  private static Sizes sizes(ExecContext ctx, Tensor a, Tensor b) {
     if (a.rank() == 0 || b.rank() == 0) {
       throw ctx.error("MatMul operands must have at least one dim");
     }
@@ -114,10 +116,28 @@ final class MatMulOp implements Operator {
       out.add(n);
     }
     int[] outShape = out.stream().mapToInt(Integer::intValue).toArray();
-    Tensor y = ctx.output(0, a.dtype(), outShape);
     int batches = Shapes.size(batch);
     int[] mapA = Broadcast.indexMap(batchA, batch);
     int[] mapB = Broadcast.indexMap(batchB, batch);
+    Sizes z = new Sizes(a.shape(), b.shape(), m, k, n, batches, outShape, mapA, mapB);
+    ctx.setKernelState(z);
+    return z;
+  }
+
+  private static void run(ExecContext ctx) {
+    Tensor a = ctx.input(0);
+    Tensor b = ctx.input(1);
+    Sizes z =
+        ctx.kernelState() instanceof Sizes s && a.hasShape(s.a()) && b.hasShape(s.b())
+            ? s
+            : sizes(ctx, a, b);
+    int m = z.m();
+    int k = z.k();
+    int n = z.n();
+    int batches = z.batches();
+    int[] mapA = z.mapA();
+    int[] mapB = z.mapB();
+    Tensor y = ctx.output(0, a.dtype(), z.out());
     int sa = m * k;
     int sb = k * n;
     int sy = m * n;

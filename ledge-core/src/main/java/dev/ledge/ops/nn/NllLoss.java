@@ -104,7 +104,7 @@ final class NllLoss {
       }
     }
     switch (p.reduction()) {
-      case NONE -> FloatIo.store(loss, ctx.output(0, dtype, target.shape()));
+      case NONE -> FloatIo.store(loss, ctx.outputLike(0, dtype, target));
       case SUM -> FloatIo.store(new double[] {sum}, ctx.output(0, dtype, new int[0]));
       case MEAN -> FloatIo.store(new double[] {sum / weightSum}, ctx.output(0, dtype, new int[0]));
     }

@@ -125,8 +125,13 @@ final class PoolOp implements Operator {
     return exec -> run(exec, params);
   }
 
-  private static void run(ExecContext ctx, Params p) {
-    Tensor x = ctx.input(0);
+  /** The window and output shape for one input shape (the node's state between runs). */
+  private record Window(int[] in, SlidingWindow g, int[] out) {}
+
+  private static Window window(ExecContext ctx, Params p, Tensor x) {
+    if (ctx.kernelState() instanceof Window w && x.hasShape(w.in())) {
+      return w;
+    }
     int rank = p.attrs().kernelShape.length;
     if (x.rank() != rank + 2) {
       throw ctx.error(
@@ -140,6 +145,16 @@ final class PoolOp implements Operator {
     SlidingWindow g = p.attrs().window(in, p.attrs().kernel(), p.ceilMode(), ctx::error);
     int[] outShape = x.shape();
     System.arraycopy(SpatialAttributes.outSizes(g, rank), 0, outShape, 2, rank);
+    Window w = new Window(x.shape(), g, outShape);
+    ctx.setKernelState(w);
+    return w;
+  }
+
+  private static void run(ExecContext ctx, Params p) {
+    Tensor x = ctx.input(0);
+    Window win = window(ctx, p, x);
+    SlidingWindow g = win.g();
+    int[] outShape = win.out();
     Tensor y = ctx.output(0, x.dtype(), outShape);
     Tensor ind = p.indices() ? ctx.output(1, DType.INT64, outShape) : null;
     long[] ia = ind == null ? null : ind.longs();

@@ -44,7 +44,7 @@ final class SoftmaxCrossEntropyLossOp implements Operator {
       }
       NllLoss.compute(exec, p, logp, x.shape(), x.dtype());
       if (exec.outputCount() > 1 && exec.hasOutput(1)) {
-        FloatIo.store(logp, exec.output(1, x.dtype(), x.shape()));
+        FloatIo.store(logp, exec.outputLike(1, x.dtype(), x));
       }
     };
   }

@@ -51,8 +51,13 @@ final class SoftmaxOp implements Operator {
     return exec -> run(exec, k, axis, perAxis);
   }
 
-  private static void run(ExecContext ctx, Kind kind, long axisAttr, boolean perAxis) {
-    Tensor x = ctx.input(0);
+  /** The 2-D view of one input shape and a row buffer (the node's state between runs). */
+  private record Rows(int[] shape, int outer, int len, int stride, double[] row) {}
+
+  private static Rows rows(ExecContext ctx, Tensor x, long axisAttr, boolean perAxis) {
+    if (ctx.kernelState() instanceof Rows r && x.hasShape(r.shape())) {
+      return r;
+    }
     int[] shape = x.shape();
     int rank = shape.length;
     // Before opset 13, axis == rank is allowed: the whole tensor is one row of the 2-D view.
@@ -70,13 +75,24 @@ final class SoftmaxOp implements Operator {
       len = Shapes.size(Arrays.copyOfRange(shape, axis, rank));
       stride = 1;
     }
-    Tensor y = ctx.output(0, x.dtype(), shape);
+    Rows r = new Rows(shape, outer, len, stride, new double[len]);
+    ctx.setKernelState(r);
+    return r;
+  }
+
+  private static void run(ExecContext ctx, Kind kind, long axisAttr, boolean perAxis) {
+    Tensor x = ctx.input(0);
+    Rows r = rows(ctx, x, axisAttr, perAxis);
+    int outer = r.outer();
+    int len = r.len();
+    int stride = r.stride();
+    Tensor y = ctx.outputLike(0, x.dtype(), x);
     if (x.dtype() == DType.FLOAT32) {
       float[] xa = x.floats();
       float[] ya = y.floats();
       int xo = x.offset();
       int yo = y.offset();
-      double[] v = new double[len];
+      double[] v = r.row();
       for (int o = 0; o < outer; o++) {
         for (int s = 0; s < stride; s++) {
           int base = o * len * stride + s;

@@ -90,7 +90,7 @@ final class DequantizeLinearOp implements Operator {
         }
       }
     }
-    Tensor y = exec.output(0, outType, x.shape());
+    Tensor y = exec.outputLike(0, outType, x);
     boolean f32 = outType == DType.FLOAT32;
     float[] yf = f32 ? y.floats() : null;
     int yo = y.offset();

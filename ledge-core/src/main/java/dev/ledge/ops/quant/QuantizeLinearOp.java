@@ -162,7 +162,7 @@ final class QuantizeLinearOp implements Operator {
     for (int i = 0; i < s.length; i++) {
       s[i] = Quantization.roundTo(scale.getDouble(i), precision);
     }
-    Tensor y = exec.output(0, outType, x.shape());
+    Tensor y = exec.outputLike(0, outType, x);
     boolean floatOut = Quantization.isQuantFloat(outType);
     long[] z = new long[s.length];
     if (zp != null) {

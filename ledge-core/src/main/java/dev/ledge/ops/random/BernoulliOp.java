@@ -57,7 +57,7 @@ final class BernoulliOp implements Operator {
           throw exec.error("probability " + v + " at element " + i + " is outside [0, 1]");
         }
       }
-      Tensor y = exec.output(0, outType, p.shape());
+      Tensor y = exec.outputLike(0, outType, p);
       RandomGenerator rng = Seeds.generator(seed);
       for (int i = 0; i < n; i++) {
         y.setLong(i, rng.nextDouble() < p.getDouble(i) ? 1 : 0);

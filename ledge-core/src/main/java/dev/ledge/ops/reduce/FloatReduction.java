@@ -13,19 +13,30 @@ import java.util.Arrays;
 final class FloatReduction {
   private FloatReduction() {}
 
-  /** Reduces {@code x} into {@code y} (already shaped for {@code geo}). */
+  /**
+   * Reduces {@code x} into {@code y} (already shaped for {@code geo}), with the geometry's scratch
+   * arrays: allocation-free once the geometry has served a run.
+   */
   static void reduce(Tensor x, ReductionGeometry geo, ReduceKind kind, Tensor y) {
     int outSize = geo.outSize();
-    double[] buf = new double[geo.segmentLength()];
+    int length = geo.segmentLength();
+    boolean reducedInner = geo.reducedInner();
+    if (geo.segment == null) {
+      geo.segment = new double[length];
+      geo.acc = new double[outSize];
+    }
+    double[] buf = geo.segment;
     double[] shift = null;
     if (kind.map() == ReduceKind.ElementMap.EXP_SHIFTED) {
-      double[] max = new double[outSize];
+      if (geo.shift == null) {
+        geo.shift = new double[outSize];
+      }
+      double[] max = geo.shift;
       Arrays.fill(max, Double.NEGATIVE_INFINITY);
-      geo.forEachSegment(
-          (in, out, length, reducedInner) -> {
-            load(x, in, length, buf);
-            fold(ReduceKind.Fold.MAX, max, buf, out, length, reducedInner);
-          });
+      for (geo.start(); geo.next(); ) {
+        load(x, geo.segmentIn, length, buf);
+        fold(ReduceKind.Fold.MAX, max, buf, geo.segmentOut, length, reducedInner);
+      }
       for (int i = 0; i < outSize; i++) {
         // An infinite or NaN maximum gives no useful shift; 0 keeps inf and NaN propagating.
         if (!Double.isFinite(max[i])) {
@@ -34,15 +45,13 @@ final class FloatReduction {
       }
       shift = max;
     }
-    double[] acc = new double[outSize];
+    double[] acc = geo.acc;
     Arrays.fill(acc, identity(kind.fold()));
-    double[] shifts = shift;
-    geo.forEachSegment(
-        (in, out, length, reducedInner) -> {
-          load(x, in, length, buf);
-          map(kind.map(), buf, length, shifts, out, reducedInner);
-          fold(kind.fold(), acc, buf, out, length, reducedInner);
-        });
+    for (geo.start(); geo.next(); ) {
+      load(x, geo.segmentIn, length, buf);
+      map(kind.map(), buf, length, shift, geo.segmentOut, reducedInner);
+      fold(kind.fold(), acc, buf, geo.segmentOut, length, reducedInner);
+    }
     int count = geo.count();
     for (int i = 0; i < outSize; i++) {
       double v = acc[i];
@@ -52,7 +61,7 @@ final class FloatReduction {
             case SQRT -> Math.sqrt(v);
             case LOG -> Math.log(v);
             case MEAN -> v / count;
-            case LOG_SHIFTED -> Math.log(v) + shifts[i];
+            case LOG_SHIFTED -> Math.log(v) + shift[i];
           };
       acc[i] = v;
     }

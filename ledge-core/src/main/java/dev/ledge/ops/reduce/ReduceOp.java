@@ -116,15 +116,22 @@ final class ReduceOp implements Operator {
   private void execute(
       ExecContext exec, boolean axesAtRunTime, long[] fixedAxes, boolean noop, boolean keepdims) {
     Tensor x = exec.input(0);
-    long[] axes = fixedAxes;
-    if (axesAtRunTime && exec.hasInput(1)) {
-      axes = axesOf(exec.input(1), exec::error);
+    Tensor axesInput = axesAtRunTime && exec.hasInput(1) ? exec.input(1) : null;
+    Plan p = exec.kernelState() instanceof Plan k && k.fits(x, axesInput) ? k : null;
+    if (p == null) {
+      long[] axes = axesInput != null ? axesOf(axesInput, exec::error) : fixedAxes;
+      int[] shape = x.shape();
+      boolean[] reduced = reducedAxes(axes, shape.length, noop, exec::error);
+      p =
+          new Plan(
+              shape,
+              axesInput == null ? null : axes,
+              new ReductionGeometry(shape, reduced),
+              outputDims(shape, reduced, keepdims));
+      exec.setKernelState(p);
     }
-    int[] shape = x.shape();
-    boolean[] reduced = reducedAxes(axes, shape.length, noop, exec::error);
-    ReductionGeometry geo = new ReductionGeometry(shape, reduced);
-    int[] outShape = outputDims(shape, reduced, keepdims);
-    Tensor y = exec.output(0, x.dtype(), outShape);
+    ReductionGeometry geo = p.geo();
+    Tensor y = exec.output(0, x.dtype(), p.out());
     if (x.dtype().isFloatingPoint()) {
       FloatReduction.reduce(x, geo, kind, y);
     } else if (!IntegerReduction.reduce(x, geo, kind, y)) {
@@ -132,6 +139,30 @@ final class ReduceOp implements Operator {
           "the mean of an empty set is undefined for "
               + x.dtype()
               + " (a reduced axis has size 0)");
+    }
+  }
+
+  /**
+   * Geometry and output shape for one input shape and run-time axes (the node's state between runs;
+   * the geometry also holds the float kernel's scratch arrays).
+   */
+  private record Plan(int[] in, long[] axes, ReductionGeometry geo, int[] out) {
+    boolean fits(Tensor x, Tensor axesInput) {
+      if (!x.hasShape(in)) {
+        return false;
+      }
+      if (axesInput == null || axes == null) {
+        return axesInput == null && axes == null;
+      }
+      if (axesInput.size() != axes.length || axesInput.dtype() != DType.INT64) {
+        return false;
+      }
+      for (int i = 0; i < axes.length; i++) {
+        if (axesInput.getLong(i) != axes[i]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 

@@ -68,6 +68,7 @@ final class ReductionGeometry {
       groups[g] = merged.get(g)[0];
       groupReduced[g] = merged.get(g)[1] == 1;
     }
+    initCursor();
   }
 
   /** Number of input elements. */
@@ -92,40 +93,93 @@ final class ReductionGeometry {
 
   /** Visits every segment of the input in row-major order; nothing if the input is empty. */
   void forEachSegment(SegmentVisitor visitor) {
+    for (start(); next(); ) {
+      visitor.visit(segmentIn, segmentOut, segmentLength(), reducedInner());
+    }
+  }
+
+  /** True if each segment folds into one output element (the innermost group is reduced). */
+  boolean reducedInner() {
+    return groups.length == 0 || groupReduced[groups.length - 1];
+  }
+
+  /**
+   * Rewinds the segment cursor: then {@link #next} moves to each segment in turn, whose first input
+   * and output indices are {@link #segmentIn} and {@link #segmentOut}. Allocation-free, for kernels
+   * that keep the geometry between runs.
+   */
+  void start() {
+    java.util.Arrays.fill(idx, 0);
+    segmentIn = -segmentLength();
+    segmentOut = 0;
+    first = true;
+  }
+
+  /** Moves to the next segment; false when there is none. */
+  boolean next() {
     if (inSize == 0) {
-      return;
+      return false;
     }
+    if (groups.length == 0) {
+      // A scalar: one segment, once.
+      if (!first) {
+        return false;
+      }
+      first = false;
+      segmentIn = 0;
+      return true;
+    }
+    if (!first) {
+      int g = groups.length;
+      for (int d = g - 2; d >= 0; d--) {
+        idx[d]++;
+        segmentOut += outStride[d];
+        if (idx[d] < groups[d]) {
+          break;
+        }
+        segmentOut -= outStride[d] * idx[d];
+        idx[d] = 0;
+      }
+    }
+    first = false;
+    segmentIn += segmentLength();
+    return segmentIn < inSize;
+  }
+
+  /** Input index of the current segment's first element. */
+  int segmentIn;
+
+  /** Output index of the current segment's first element. */
+  int segmentOut;
+
+  private boolean first;
+
+  /** Output strides of the outer groups: 0 for reduced groups, else the kept sizes to the right. */
+  private int[] outStride;
+
+  /** Cursor position in the outer groups. */
+  private int[] idx;
+
+  /** Scratch for kernels that keep this geometry: a segment, and two outputs' worth. */
+  double[] segment;
+
+  double[] acc;
+  double[] shift;
+
+  private void initCursor() {
     int g = groups.length;
+    outStride = new int[Math.max(0, g - 1)];
+    idx = new int[Math.max(0, g - 1)];
     if (g == 0) {
-      visitor.visit(0, 0, 1, false);
       return;
     }
-    int length = groups[g - 1];
-    boolean reducedInner = groupReduced[g - 1];
-    // Output strides of the outer groups: 0 for reduced groups, else the product of the kept
-    // group sizes to their right.
-    int[] outStride = new int[g - 1];
-    int acc = reducedInner ? 1 : length;
+    int acc = groupReduced[g - 1] ? 1 : groups[g - 1];
     for (int d = g - 2; d >= 0; d--) {
       if (groupReduced[d]) {
         outStride[d] = 0;
       } else {
         outStride[d] = acc;
         acc *= groups[d];
-      }
-    }
-    int[] idx = new int[g - 1];
-    int out = 0;
-    for (int in = 0; in < inSize; in += length) {
-      visitor.visit(in, out, length, reducedInner);
-      for (int d = g - 2; d >= 0; d--) {
-        idx[d]++;
-        out += outStride[d];
-        if (idx[d] < groups[d]) {
-          break;
-        }
-        out -= outStride[d] * idx[d];
-        idx[d] = 0;
       }
     }
   }

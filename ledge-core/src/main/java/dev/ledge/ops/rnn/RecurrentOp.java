@@ -297,17 +297,83 @@ abstract class RecurrentOp implements Operator {
 
   // ---- execution ----
 
-  private static void run(
-      ExecContext ctx, Config config, CellFactory cells, int gates, boolean cellState) {
-    Tensor x = ctx.input(X);
-    Tensor w = ctx.input(W);
-    Tensor r = ctx.input(R);
+  private static final String[] INPUT_NAMES = {
+    "X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"
+  };
+
+  /**
+   * Sizes, cells and state buffers for one set of inputs (the node's state between runs): kept
+   * while X has the same shape and W, R, B and P are the same tensors (constants, typically), so
+   * that a steady run allocates nothing.
+   */
+  private static final class Plan {
+    final int[] xShape;
+    final Tensor w;
+    final Tensor r;
+    final Tensor b;
+    final Tensor p;
+    final int seq;
+    final int batch;
+    final int input;
+    final int hidden;
+    final int[] stateShape;
+    final int[] yShape;
+    final Cell[] cells;
+    final float[] h;
+    final float[] c;
+    final int[] lens;
+
+    Plan(
+        int[] xShape,
+        Tensor w,
+        Tensor r,
+        Tensor b,
+        Tensor p,
+        int seq,
+        int batch,
+        int input,
+        int hidden,
+        int[] stateShape,
+        int[] yShape,
+        Cell[] cells) {
+      this.xShape = xShape;
+      this.w = w;
+      this.r = r;
+      this.b = b;
+      this.p = p;
+      this.seq = seq;
+      this.batch = batch;
+      this.input = input;
+      this.hidden = hidden;
+      this.stateShape = stateShape;
+      this.yShape = yShape;
+      this.cells = cells;
+      this.h = new float[hidden];
+      this.c = new float[hidden];
+      this.lens = new int[batch];
+    }
+
+    boolean fits(Tensor x, Tensor w, Tensor r, Tensor b, Tensor p) {
+      return x.hasShape(xShape) && w == this.w && r == this.r && b == this.b && p == this.p;
+    }
+  }
+
+  private static Plan plan(
+      ExecContext ctx,
+      Config config,
+      CellFactory cells,
+      int gates,
+      boolean cellState,
+      Tensor x,
+      Tensor w,
+      Tensor r,
+      Tensor b,
+      Tensor p) {
     int dirs = config.numDirections();
-    String[] names = {"X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"};
-    for (int i = 0; i < ctx.inputCount() && i < names.length; i++) {
+    for (int i = 0; i < ctx.inputCount() && i < INPUT_NAMES.length; i++) {
       Tensor t = ctx.input(i);
       if (i != SEQUENCE_LENS && t != null && t.dtype() != DType.FLOAT32) {
-        throw ctx.error("input " + names[i] + " is " + t.dtype() + ", expected float32");
+        throw ctx.error("input " + INPUT_NAMES[i] + " is " + t.dtype() + ", expected float32");
       }
     }
     requireRank(ctx, "X", x, 3);
@@ -327,16 +393,46 @@ abstract class RecurrentOp implements Operator {
     }
     requireShape(ctx, "W", w, dirs, gates * hidden, input);
     requireShape(ctx, "R", r, dirs, gates * hidden, hidden);
-    Tensor b = ctx.input(B);
     if (b != null) {
       requireShape(ctx, "B", b, dirs, 2 * gates * hidden);
     }
-    Tensor p = cellState ? ctx.input(P) : null;
     if (p != null) {
       requireShape(ctx, "P", p, dirs, 3 * hidden);
     }
     int[] stateShape =
         batchFirst ? new int[] {batch, dirs, hidden} : new int[] {dirs, batch, hidden};
+    int[] yShape =
+        batchFirst ? new int[] {batch, seq, dirs, hidden} : new int[] {seq, dirs, batch, hidden};
+    Weights weights = new Weights(w, r, b, p, hidden, input);
+    Cell[] perDirection = new Cell[dirs];
+    for (int d = 0; d < dirs; d++) {
+      perDirection[d] = cells.create(weights, d);
+    }
+    Plan plan =
+        new Plan(
+            x.shape(), w, r, b, p, seq, batch, input, hidden, stateShape, yShape, perDirection);
+    ctx.setKernelState(plan);
+    return plan;
+  }
+
+  private static void run(
+      ExecContext ctx, Config config, CellFactory cells, int gates, boolean cellState) {
+    Tensor x = ctx.input(X);
+    Tensor w = ctx.input(W);
+    Tensor r = ctx.input(R);
+    Tensor b = ctx.input(B);
+    Tensor p = cellState ? ctx.input(P) : null;
+    Plan plan =
+        ctx.kernelState() instanceof Plan k && k.fits(x, w, r, b, p)
+            ? k
+            : plan(ctx, config, cells, gates, cellState, x, w, r, b, p);
+    int dirs = config.numDirections();
+    boolean batchFirst = config.layout() == 1;
+    int seq = plan.seq;
+    int batch = plan.batch;
+    int input = plan.input;
+    int hidden = plan.hidden;
+    int[] stateShape = plan.stateShape;
     Tensor h0 = ctx.input(INITIAL_H);
     if (h0 != null) {
       requireShape(ctx, "initial_h", h0, stateShape);
@@ -345,30 +441,21 @@ abstract class RecurrentOp implements Operator {
     if (c0 != null) {
       requireShape(ctx, "initial_c", c0, stateShape);
     }
-    int[] lens = sequenceLengths(ctx, batch, seq);
+    int[] lens = sequenceLengths(ctx, batch, seq, plan.lens);
 
-    Tensor y =
-        ctx.hasOutput(0)
-            ? ctx.output(
-                0,
-                DType.FLOAT32,
-                batchFirst
-                    ? new int[] {batch, seq, dirs, hidden}
-                    : new int[] {seq, dirs, batch, hidden})
-            : null;
+    Tensor y = ctx.hasOutput(0) ? ctx.output(0, DType.FLOAT32, plan.yShape) : null;
     Tensor yh = ctx.hasOutput(1) ? ctx.output(1, DType.FLOAT32, stateShape) : null;
     Tensor yc = cellState && ctx.hasOutput(2) ? ctx.output(2, DType.FLOAT32, stateShape) : null;
     if (y != null) {
       Arrays.fill(y.floats(), y.offset(), y.offset() + y.size(), 0f);
     }
 
-    Weights weights = new Weights(w, r, b, p, hidden, input);
     float[] xs = x.floats();
     int xo = x.offset();
-    float[] h = new float[hidden];
-    float[] c = new float[hidden];
+    float[] h = plan.h;
+    float[] c = plan.c;
     for (int d = 0; d < dirs; d++) {
-      Cell cell = cells.create(weights, d);
+      Cell cell = plan.cells[d];
       boolean reverse = config.reverse()[d];
       for (int row = 0; row < batch; row++) {
         int stateAt = batchFirst ? (row * dirs + d) * hidden : (d * batch + row) * hidden;
@@ -409,14 +496,15 @@ abstract class RecurrentOp implements Operator {
     }
   }
 
-  private static int[] sequenceLengths(ExecContext ctx, int batch, int seq) {
-    int[] lens = new int[batch];
+  private static int[] sequenceLengths(ExecContext ctx, int batch, int seq, int[] lens) {
     Tensor t = ctx.input(SEQUENCE_LENS);
     if (t == null) {
       Arrays.fill(lens, seq);
       return lens;
     }
-    requireShape(ctx, "sequence_lens", t, batch);
+    if (t.rank() != 1 || t.dim(0) != batch) {
+      requireShape(ctx, "sequence_lens", t, batch);
+    }
     for (int i = 0; i < batch; i++) {
       long v = t.getLong(i);
       if (v < 0 || v > seq) {

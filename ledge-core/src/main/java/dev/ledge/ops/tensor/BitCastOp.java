@@ -47,7 +47,7 @@ final class BitCastOp implements Operator {
         exec.setOutput(0, x);
         return;
       }
-      Tensor y = exec.output(0, to, x.shape());
+      Tensor y = exec.outputLike(0, to, x);
       long bytes = to.bytesFor(x.size());
       MemorySegment.copy(segment(x), 0, segment(y), 0, bytes);
       if (to == DType.BOOL) {

@@ -58,8 +58,13 @@ final class CastOp implements Operator {
       if (!ElementCast.supports(x.dtype(), to)) {
         throw exec.error("cannot cast " + x.dtype() + " to " + to);
       }
-      Tensor y = exec.output(0, to, x.shape());
-      new ElementCast(x.dtype(), to, saturate, roundMode).run(x, y);
+      Tensor y = exec.outputLike(0, to, x);
+      ElementCast cast =
+          exec.kernelState() instanceof ElementCast c && c.from() == x.dtype()
+              ? c
+              : new ElementCast(x.dtype(), to, saturate, roundMode);
+      exec.setKernelState(cast);
+      cast.run(x, y);
     };
   }
 

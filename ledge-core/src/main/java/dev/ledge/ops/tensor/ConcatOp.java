@@ -2,6 +2,7 @@ package dev.ledge.ops.tensor;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -44,54 +45,94 @@ final class ConcatOp implements Operator {
     ctx.setOutput(0, dtype, staticShape(ctx, n, axis));
     return exec -> {
       Tensor first = exec.input(0);
-      int rank = first.rank();
-      int a = axisOf(axis, rank, exec::error);
-      int[] out = first.shape();
-      out[a] = 0;
-      long total = 0;
-      for (int i = 0; i < n; i++) {
-        Tensor t = exec.input(i);
-        int[] s = t.shape();
-        if (t.dtype() != first.dtype() || s.length != rank) {
-          throw exec.error(
-              "input " + i + " is " + t + ", which does not concatenate with " + first);
-        }
-        for (int d = 0; d < rank; d++) {
-          if (d != a && s[d] != out[d]) {
-            throw exec.error(
-                "input "
-                    + i
-                    + " has shape "
-                    + Arrays.toString(s)
-                    + ", which differs from input 0 "
-                    + Arrays.toString(first.shape())
-                    + " outside axis "
-                    + a);
-          }
-        }
-        total += s[a];
-      }
-      out[a] = Args.dim(total, "concatenated axis length", exec::error);
-      Tensor y = exec.output(0, first.dtype(), out);
-      int outer = 1;
-      for (int d = 0; d < a; d++) {
-        outer *= out[d];
-      }
-      int inner = 1;
-      for (int d = a + 1; d < rank; d++) {
-        inner *= out[d];
-      }
-      int rowOut = out[a] * inner;
+      Layout l =
+          exec.kernelState() instanceof Layout k && k.fits(exec, n) ? k : layout(exec, n, axis);
+      Tensor y = exec.output(0, first.dtype(), l.out);
       int pos = 0;
       for (int i = 0; i < n; i++) {
         Tensor t = exec.input(i);
-        int row = t.dim(a) * inner;
-        for (int o = 0; o < outer; o++) {
-          Elements.copy(t, o * row, y, o * rowOut + pos, row);
+        int row = t.dim(l.axis) * l.inner;
+        for (int o = 0; o < l.outer; o++) {
+          Elements.copy(t, o * row, y, o * l.rowOut + pos, row);
         }
         pos += row;
       }
     };
+  }
+
+  /** Output shape and copy geometry for given input shapes (the node's state between runs). */
+  private static final class Layout {
+    final int[][] inputs;
+    final DType dtype;
+    final int axis;
+    final int[] out;
+    final int outer;
+    final int inner;
+    final int rowOut;
+
+    Layout(int[][] inputs, DType dtype, int axis, int[] out) {
+      this.inputs = inputs;
+      this.dtype = dtype;
+      this.axis = axis;
+      this.out = out;
+      int o = 1;
+      for (int d = 0; d < axis; d++) {
+        o *= out[d];
+      }
+      int in = 1;
+      for (int d = axis + 1; d < out.length; d++) {
+        in *= out[d];
+      }
+      this.outer = o;
+      this.inner = in;
+      this.rowOut = out[axis] * in;
+    }
+
+    boolean fits(ExecContext exec, int n) {
+      for (int i = 0; i < n; i++) {
+        Tensor t = exec.input(i);
+        if (t.dtype() != dtype || !t.hasShape(inputs[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static Layout layout(ExecContext exec, int n, long axis) {
+    Tensor first = exec.input(0);
+    int rank = first.rank();
+    int a = axisOf(axis, rank, exec::error);
+    int[] out = first.shape();
+    out[a] = 0;
+    long total = 0;
+    int[][] shapes = new int[n][];
+    for (int i = 0; i < n; i++) {
+      Tensor t = exec.input(i);
+      int[] s = t.shape();
+      shapes[i] = s;
+      if (t.dtype() != first.dtype() || s.length != rank) {
+        throw exec.error("input " + i + " is " + t + ", which does not concatenate with " + first);
+      }
+      for (int d = 0; d < rank; d++) {
+        if (d != a && s[d] != out[d]) {
+          throw exec.error(
+              "input "
+                  + i
+                  + " has shape "
+                  + Arrays.toString(s)
+                  + ", which differs from input 0 "
+                  + Arrays.toString(first.shape())
+                  + " outside axis "
+                  + a);
+        }
+      }
+      total += s[a];
+    }
+    out[a] = Args.dim(total, "concatenated axis length", exec::error);
+    Layout l = new Layout(shapes, first.dtype(), a, out);
+    exec.setKernelState(l);
+    return l;
   }
 
   private static int axisOf(long axis, int rank, Args.Errors err) {

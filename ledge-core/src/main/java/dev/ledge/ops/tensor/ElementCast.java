@@ -32,6 +32,11 @@ final class ElementCast {
   }
 
   /** True if this pair is implemented (complex values have no ONNX cast). */
+  /** The source type. */
+  DType from() {
+    return from;
+  }
+
   static boolean supports(DType from, DType to) {
     return from.kind() != DType.Kind.COMPLEX && to.kind() != DType.Kind.COMPLEX;
   }

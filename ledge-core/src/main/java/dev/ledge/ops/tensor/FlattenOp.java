@@ -25,6 +25,11 @@ final class FlattenOp implements Operator {
     ctx.setOutput(0, ctx.inputDType(0), staticShape(in, axis, negativeAllowed, ctx));
     return exec -> {
       Tensor x = exec.input(0);
+      Tensor view = ViewCache.find(exec, x, null);
+      if (view != null) {
+        exec.setOutput(0, view);
+        return;
+      }
       int[] s = x.shape();
       int a = normalize(axis, s.length, negativeAllowed, exec::error);
       // Products of dims can overflow only when the other side is empty; Args.dim reports it.
@@ -38,9 +43,13 @@ final class FlattenOp implements Operator {
       }
       exec.setOutput(
           0,
-          x.reshape(
-              Args.dim(outer, "flattened outer size", exec::error),
-              Args.dim(inner, "flattened inner size", exec::error)));
+          ViewCache.keep(
+              exec,
+              x,
+              null,
+              x.reshape(
+                  Args.dim(outer, "flattened outer size", exec::error),
+                  Args.dim(inner, "flattened inner size", exec::error))));
     };
   }
 

@@ -104,21 +104,68 @@ final class PadOp implements Operator {
     boolean axesIn = dynamicAxes;
     return exec -> {
       Tensor x = exec.input(0);
-      int[] s = x.shape();
-      long[] p = padsIn ? Args.vector(exec.input(1), "input 'pads'", exec::error) : fixedPads;
-      long[] a = axesIn ? Args.vector(exec.input(3), "input 'axes'", exec::error) : fixedAxes;
+      Tensor padsInput = padsIn ? exec.input(1) : null;
+      Tensor axesInput = axesIn ? exec.input(3) : null;
+      Layout l =
+          exec.kernelState() instanceof Layout k && k.fits(x, padsInput, axesInput) ? k : null;
+      if (l == null) {
+        long[] p = padsIn ? Args.vector(padsInput, "input 'pads'", exec::error) : fixedPads;
+        long[] a = axesIn ? Args.vector(axesInput, "input 'axes'", exec::error) : fixedAxes;
+        l =
+            new Layout(
+                x.shape(),
+                padsIn ? p : null,
+                axesIn ? a : null,
+                plan(x, fullPads(p, a, x.rank(), exec::error), mode, exec),
+                Elements.zero(x.dtype()));
+        exec.setKernelState(l);
+      }
       Tensor fill = attrValue;
       if (version >= 11) {
         fill = exec.hasInput(2) ? exec.input(2) : null;
         if (fill != null && (fill.size() != 1 || fill.dtype() != x.dtype())) {
           throw exec.error("'constant_value' must be one " + x.dtype() + " element, got " + fill);
         }
-        fill = fill != null ? fill : Elements.zero(x.dtype());
+        fill = fill != null ? fill : l.zero();
       } else if (fill == null) {
         fill = constant(0f, x.dtype());
       }
-      exec.setOutput(0, pad(x, fullPads(p, a, s.length, exec::error), mode, fill, exec));
+      Tensor y = exec.output(0, x.dtype(), l.copy().outShape);
+      l.copy().run(x, y, fill);
     };
+  }
+
+  /**
+   * The copy for one input shape and run-time pads and axes (the node's state between runs).
+   *
+   * @param in the input shape
+   * @param pads the run-time pads it was made for, or null
+   * @param axes the run-time axes it was made for, or null
+   * @param copy the copy
+   * @param zero the default fill value
+   */
+  private record Layout(int[] in, long[] pads, long[] axes, OffsetCopy.Plan copy, Tensor zero) {
+    boolean fits(Tensor x, Tensor padsInput, Tensor axesInput) {
+      return x.hasShape(in)
+          && x.dtype() == zero.dtype()
+          && sameValues(padsInput, pads)
+          && sameValues(axesInput, axes);
+    }
+
+    private static boolean sameValues(Tensor t, long[] v) {
+      if (t == null || v == null) {
+        return t == null && v == null;
+      }
+      if (t.size() != v.length) {
+        return false;
+      }
+      for (int i = 0; i < v.length; i++) {
+        if (t.getLong(i) != v[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** The value attribute converted to the data type, as numpy's pad does. */
@@ -157,6 +204,14 @@ final class PadOp implements Operator {
 
   /** {@code x} padded by {@code full} pads in {@code mode}; output 0 of the node. */
   static Tensor pad(Tensor x, long[] full, Mode mode, Tensor fill, dev.ledge.ops.ExecContext exec) {
+    OffsetCopy.Plan copy = plan(x, full, mode, exec);
+    Tensor y = exec.output(0, x.dtype(), copy.outShape);
+    copy.run(x, y, fill);
+    return y;
+  }
+
+  /** The copy that pads {@code x} by {@code full} pads in {@code mode}. */
+  static OffsetCopy.Plan plan(Tensor x, long[] full, Mode mode, dev.ledge.ops.ExecContext exec) {
     int[] s = x.shape();
     int r = s.length;
     int[] st = Shapes.strides(s);
@@ -192,9 +247,7 @@ final class PadOp implements Operator {
       }
     }
     Args.size(o, exec::error);
-    Tensor y = exec.output(0, x.dtype(), o);
-    OffsetCopy.run(x, tables, o, y, fill);
-    return y;
+    return new OffsetCopy.Plan(tables, o);
   }
 
   private static long reflect(long c, long n) {

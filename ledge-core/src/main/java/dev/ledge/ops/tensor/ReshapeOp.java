@@ -38,8 +38,14 @@ final class ReshapeOp implements Operator {
     long[] fixed = target;
     return exec -> {
       Tensor x = exec.input(0);
-      long[] t = fixed != null ? fixed : Args.vector(exec.input(1), "input 'shape'", exec::error);
-      exec.setOutput(0, x.reshape(resolve(x.shape(), t, allowZero, exec::error)));
+      Tensor arg = fixed != null ? null : exec.input(1);
+      Tensor view = ViewCache.find(exec, x, arg);
+      if (view == null) {
+        long[] t = fixed != null ? fixed : Args.vector(arg, "input 'shape'", exec::error);
+        view =
+            ViewCache.keep(exec, x, arg, x.reshape(resolve(x.shape(), t, allowZero, exec::error)));
+      }
+      exec.setOutput(0, view);
     };
   }
 

@@ -28,8 +28,24 @@ final class ShapeOp implements Operator {
     } else {
       ctx.setOutput(0, DType.INT64, Shape.unknownDims(1));
     }
-    return exec -> exec.setOutput(0, shapeOf(exec.input(0).shape(), start, end));
+    return exec -> {
+      Tensor x = exec.input(0);
+      Dims d = exec.kernelState() instanceof Dims k && x.hasShape(k.in()) ? k : null;
+      if (d == null) {
+        int[] r = range(x.rank(), start, end);
+        d = new Dims(x.shape(), r[0], new int[] {r[1] - r[0]});
+        exec.setKernelState(d);
+      }
+      Tensor y = exec.output(0, DType.INT64, d.out());
+      long[] v = y.longs();
+      for (int i = 0; i < d.out()[0]; i++) {
+        v[y.offset() + i] = x.dim(d.from() + i);
+      }
+    };
   }
+
+  /** The dims reported for one input shape: from index {@code from}, {@code out[0]} of them. */
+  private record Dims(int[] in, int from, int[] out) {}
 
   private static Tensor shapeOf(int[] dims, long start, Long end) {
     int[] r = range(dims.length, start, end);

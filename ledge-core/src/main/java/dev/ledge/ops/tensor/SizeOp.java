@@ -22,6 +22,10 @@ final class SizeOp implements Operator {
     } else {
       ctx.setOutput(0, DType.INT64, Shape.of(new int[0]));
     }
-    return exec -> exec.setOutput(0, Tensor.scalar((long) exec.input(0).size()));
+    int[] scalar = {};
+    return exec -> {
+      Tensor y = exec.output(0, DType.INT64, scalar);
+      y.longs()[y.offset()] = exec.input(0).size();
+    };
   }
 }

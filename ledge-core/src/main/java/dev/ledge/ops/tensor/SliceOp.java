@@ -2,6 +2,7 @@ package dev.ledge.ops.tensor;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -53,28 +54,65 @@ final class SliceOp implements Operator {
     ctx.setOutput(0, ctx.inputDType(0), out);
     return exec -> {
       Tensor x = exec.input(0);
-      long[][] a = new long[4][];
-      for (int i = 0; i < 4; i++) {
-        a[i] =
-            dynamic[i]
-                ? Args.vector(exec.input(i + 1), "slice argument " + i, exec::error)
-                : args[i];
+      Copy c = exec.kernelState() instanceof Copy k && k.fits(exec, x, dynamic) ? k : null;
+      if (c == null) {
+        long[][] a = new long[4][];
+        for (int i = 0; i < 4; i++) {
+          a[i] =
+              dynamic[i]
+                  ? Args.vector(exec.input(i + 1), "slice argument " + i, exec::error)
+                  : args[i];
+        }
+        int[] s = x.shape();
+        long[][] plan = plan(s, a, exec::error);
+        int[] st = Shapes.strides(s);
+        int[] o = new int[s.length];
+        int[][] tables = new int[s.length][];
+        for (int d = 0; d < s.length; d++) {
+          o[d] = (int) plan[d][2];
+          tables[d] = new int[o[d]];
+          for (int i = 0; i < o[d]; i++) {
+            tables[d][i] = (int) ((plan[d][0] + i * plan[d][1]) * st[d]);
+          }
+        }
+        c = new Copy(s, a, new OffsetCopy.Plan(tables, o));
+        exec.setKernelState(c);
       }
-      int[] s = x.shape();
-      long[][] plan = plan(s, a, exec::error);
-      int[] st = Shapes.strides(s);
-      int[] o = new int[s.length];
-      int[][] tables = new int[s.length][];
-      for (int d = 0; d < s.length; d++) {
-        o[d] = (int) plan[d][2];
-        tables[d] = new int[o[d]];
-        for (int i = 0; i < o[d]; i++) {
-          tables[d][i] = (int) ((plan[d][0] + i * plan[d][1]) * st[d]);
+      c.copy.run(x, exec.output(0, x.dtype(), c.copy.outShape), null);
+    };
+  }
+
+  /**
+   * The copy for one input shape and run-time arguments (the node's state between runs).
+   *
+   * @param in the input shape
+   * @param args starts, ends, axes, steps as used
+   * @param copy the copy
+   */
+  private record Copy(int[] in, long[][] args, OffsetCopy.Plan copy) {
+    boolean fits(ExecContext exec, Tensor x, boolean[] dynamic) {
+      if (!x.hasShape(in)) {
+        return false;
+      }
+      for (int i = 0; i < 4; i++) {
+        if (dynamic[i] && !sameValues(exec.input(i + 1), args[i])) {
+          return false;
         }
       }
-      Tensor y = exec.output(0, x.dtype(), o);
-      OffsetCopy.run(x, tables, o, y, null);
-    };
+      return true;
+    }
+
+    private static boolean sameValues(Tensor t, long[] v) {
+      if (t == null || v == null || t.size() != v.length) {
+        return false;
+      }
+      for (int i = 0; i < v.length; i++) {
+        if (t.getLong(i) != v[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Per axis: {start, step, count} after normalization and clamping. */

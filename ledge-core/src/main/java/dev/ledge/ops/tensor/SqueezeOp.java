@@ -41,8 +41,13 @@ final class SqueezeOp implements Operator {
     boolean fromInput = dynamic;
     return exec -> {
       Tensor x = exec.input(0);
-      long[] a = fromInput ? Args.vector(exec.input(1), "input 'axes'", exec::error) : fixed;
-      exec.setOutput(0, x.reshape(squeeze(x.shape(), a, exec::error)));
+      Tensor arg = fromInput ? exec.input(1) : null;
+      Tensor view = ViewCache.find(exec, x, arg);
+      if (view == null) {
+        long[] a = fromInput ? Args.vector(arg, "input 'axes'", exec::error) : fixed;
+        view = ViewCache.keep(exec, x, arg, x.reshape(squeeze(x.shape(), a, exec::error)));
+      }
+      exec.setOutput(0, view);
     };
   }
 

@@ -44,7 +44,13 @@ final class UnsqueezeOp implements Operator {
     long[] fixed = axes;
     return exec -> {
       Tensor x = exec.input(0);
-      long[] a = fixed != null ? fixed : Args.vector(exec.input(1), "input 'axes'", exec::error);
+      Tensor arg = fixed != null ? null : exec.input(1);
+      Tensor view = ViewCache.find(exec, x, arg);
+      if (view != null) {
+        exec.setOutput(0, view);
+        return;
+      }
+      long[] a = fixed != null ? fixed : Args.vector(arg, "input 'axes'", exec::error);
       int[] s = x.shape();
       boolean[] ins = inserted(s.length, a, exec::error);
       int[] o = new int[ins.length];
@@ -52,7 +58,7 @@ final class UnsqueezeOp implements Operator {
       for (int i = 0; i < o.length; i++) {
         o[i] = ins[i] ? 1 : s[k++];
       }
-      exec.setOutput(0, x.reshape(o));
+      exec.setOutput(0, ViewCache.keep(exec, x, arg, x.reshape(o)));
     };
   }
 

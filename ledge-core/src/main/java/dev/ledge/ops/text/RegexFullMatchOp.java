@@ -27,7 +27,7 @@ final class RegexFullMatchOp implements Operator {
     ctx.setOutput(0, DType.BOOL, ctx.inputShape(0));
     return exec -> {
       Tensor x = exec.input(0);
-      Tensor y = exec.output(0, DType.BOOL, x.shape());
+      Tensor y = exec.outputLike(0, DType.BOOL, x);
       String[] xs = x.strings();
       byte[] ys = y.bytes();
       Re2Regex.Matcher m = regex.matcher();
