@@ -2,6 +2,7 @@ package dev.ledge.ops.math;
 
 import dev.ledge.kernels.KernelProvider;
 import dev.ledge.kernels.VectorElementwise;
+import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
@@ -41,22 +42,30 @@ final class WhereOp implements Operator {
       if (c.dtype() != DType.BOOL) {
         throw exec.error("condition must be bool, got " + c.dtype());
       }
-      int[] shape = ElementTypes.broadcast(exec, c, a, b);
-      Tensor out = exec.output(0, dt, shape);
+      Runs p =
+          exec.kernelState() instanceof Runs k
+                  && c.hasShape(k.c)
+                  && a.hasShape(k.a)
+                  && b.hasShape(k.b)
+              ? k
+              : runs(exec, c, a, b);
+      BroadcastRuns.Walk wk = p.walk;
+      Tensor out = exec.output(0, dt, p.out);
       byte[] cond = c.bytes();
       int co = c.offset();
       if (dt.packed()) {
         // Several elements share a byte: copy element codes one at a time.
-        BroadcastRuns.ternary(
-            shape,
-            c.shape(),
-            a.shape(),
-            b.shape(),
-            (ci, cs, ai, as, bi, bs, o, n) -> {
-              for (int k = 0; k < n; k++, ci += cs, ai += as, bi += bs) {
-                out.setRawBits(o + k, cond[co + ci] != 0 ? a.rawBits(ai) : b.rawBits(bi));
-              }
-            });
+        for (wk.start(); wk.next(); ) {
+          int ci = wk.offset(0);
+          int ai = wk.offset(1);
+          int bi = wk.offset(2);
+          int o = wk.out();
+          for (int k = 0;
+              k < wk.length();
+              k++, ci += wk.step(0), ai += wk.step(1), bi += wk.step(2)) {
+            out.setRawBits(o + k, cond[co + ci] != 0 ? a.rawBits(ai) : b.rawBits(bi));
+          }
+        }
         return;
       }
       int ao = a.offset();
@@ -65,29 +74,67 @@ final class WhereOp implements Operator {
       Object xs = a.array();
       Object ys = b.array();
       Object zs = out.array();
-      if (simd && dt == DType.FLOAT32) {
-        float[] p = (float[]) xs;
-        float[] q = (float[]) ys;
-        float[] r = (float[]) zs;
-        BroadcastRuns.ternary(
-            shape,
-            c.shape(),
-            a.shape(),
-            b.shape(),
-            (ci, cs, ai, as, bi, bs, o, n) ->
-                VectorElementwise.where(
-                    cond, co + ci, cs, p, ao + ai, as, q, bo + bi, bs, r, oo + o, n));
-        return;
-      }
+      boolean simd32 = simd && dt == DType.FLOAT32;
       int w = (int) dt.slotsFor(1); // 2 storage slots per complex element
-      BroadcastRuns.ternary(
-          shape,
-          c.shape(),
-          a.shape(),
-          b.shape(),
-          (ci, cs, ai, as, bi, bs, o, n) ->
-              select(cond, co + ci, cs, xs, ao, ai, as, ys, bo, bi, bs, zs, oo, o, n, w));
+      for (wk.start(); wk.next(); ) {
+        if (simd32) {
+          VectorElementwise.where(
+              cond,
+              co + wk.offset(0),
+              wk.step(0),
+              (float[]) xs,
+              ao + wk.offset(1),
+              wk.step(1),
+              (float[]) ys,
+              bo + wk.offset(2),
+              wk.step(2),
+              (float[]) zs,
+              oo + wk.out(),
+              wk.length());
+        } else {
+          select(
+              cond,
+              co + wk.offset(0),
+              wk.step(0),
+              xs,
+              ao,
+              wk.offset(1),
+              wk.step(1),
+              ys,
+              bo,
+              wk.offset(2),
+              wk.step(2),
+              zs,
+              oo,
+              wk.out(),
+              wk.length(),
+              w);
+        }
+      }
     };
+  }
+
+  /** Output shape and walk for given input shapes (the node's state between runs). */
+  private static final class Runs {
+    final int[] c;
+    final int[] a;
+    final int[] b;
+    final int[] out;
+    final BroadcastRuns.Walk walk;
+
+    Runs(int[] c, int[] a, int[] b, int[] out) {
+      this.c = c;
+      this.a = a;
+      this.b = b;
+      this.out = out;
+      this.walk = new BroadcastRuns.Walk(out, c, a, b);
+    }
+  }
+
+  private static Runs runs(ExecContext exec, Tensor c, Tensor a, Tensor b) {
+    Runs r = new Runs(c.shape(), a.shape(), b.shape(), ElementTypes.broadcast(exec, c, a, b));
+    exec.setKernelState(r);
+    return r;
   }
 
   /**
