@@ -19,6 +19,7 @@ rates() { # stdin: lines with "N samples/s"; skips the first (warm-up) epoch; pr
 }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(${py} -c 'import torch; print("torch", torch.__version__)')"
+echo "BLAS used by PyTorch (libblas.so.3): $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3) (install libopenblas0-pthread for an optimized one)"
 printf '%-8s %-8s %14s %14s %14s %14s %8s %8s\n' arch threads ledge-median torch-median \
   ledge-best torch-best ratio-med ratio-best
 for t in 1 2; do
