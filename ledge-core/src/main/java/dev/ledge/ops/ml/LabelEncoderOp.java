@@ -2,6 +2,7 @@ package dev.ledge.ops.ml;
 
 import dev.ledge.graph.Attribute;
 import dev.ledge.ops.Kernel;
+import dev.ledge.ops.LongIntMap;
 import dev.ledge.ops.OpContext;
 import dev.ledge.ops.Operator;
 import dev.ledge.tensor.DType;

@@ -1,20 +1,26 @@
-package dev.ledge.ops.ml;
+package dev.ledge.ops;
 
 /** An open-addressing map from long to non-negative int; {@link #get} returns -1 if absent. */
-final class LongIntMap {
+public final class LongIntMap {
   private long[] keys;
   private int[] values;
   private boolean[] used;
   private int size;
 
-  LongIntMap(int expected) {
+  public LongIntMap(int expected) {
     int cap = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) * 2;
     keys = new long[cap];
     values = new int[cap];
     used = new boolean[cap];
   }
 
-  int get(long key) {
+  /** Number of keys. */
+  public int size() {
+    return size;
+  }
+
+  /** The value of {@code key}, or -1. */
+  public int get(long key) {
     int mask = keys.length - 1;
     for (int i = hash(key) & mask; used[i]; i = (i + 1) & mask) {
       if (keys[i] == key) {
@@ -25,7 +31,7 @@ final class LongIntMap {
   }
 
   /** Sets the value of {@code key} (replacing an earlier one). */
-  void put(long key, int value) {
+  public void put(long key, int value) {
     if (2 * (size + 1) > keys.length) {
       grow();
     }
