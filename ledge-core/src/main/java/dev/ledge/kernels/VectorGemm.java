@@ -524,6 +524,16 @@ public final class VectorGemm {
             out[dst + i] = 0f;
           }
         }
+      } else if (mr == MR) {
+        // A full panel: MR sequential row streams in, one sequential stream out.
+        int s0 = aOff + (ic + ir) * lda + pc;
+        for (int p = 0; p < kc; p++) {
+          int dst = o + p * MR;
+          int src = s0 + p;
+          for (int i = 0; i < MR; i++) {
+            out[dst + i] = alpha * a[src + i * lda];
+          }
+        }
       } else {
         // Read each stored row sequentially; write it with stride MR into the panel.
         for (int i = 0; i < mr; i++) {

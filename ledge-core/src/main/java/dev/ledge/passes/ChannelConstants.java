@@ -62,32 +62,54 @@ final class ChannelConstants {
   }
 
   /**
-   * A new tensor like {@code w} (float32 or float64, dim 0 = output channels) with every element of
-   * channel c multiplied by {@code k[c]} in double and rounded once.
+   * Replaces {@code user}'s weights input {@code name} (constant {@code w}: float32 or float64, dim
+   * 0 = output channels) by one with every element of channel c multiplied by {@code k[c]} in
+   * double and rounded once, under a fresh name based on {@code name + suffix}, which is returned.
+   *
+   * <p>When this optimization run created {@code w} (a folded value or an earlier rewrite) and
+   * {@code user} is its only reader, the tensor is scaled in place and moves to the new name: a
+   * Conv whose weights came out of ConstantFolding and that absorbs a BatchNormalization and a Mul
+   * then costs no copy of its weights. Otherwise a new tensor is allocated.
    */
-  static Tensor scaleChannels(Tensor w, double[] k) {
+  static String scaleWeights(
+      GraphScope scope, Node user, String name, Tensor w, double[] k, String suffix) {
+    PassContext context = scope.context();
+    boolean inPlace =
+        context.created(w)
+            && scope.graph().initializers().get(name) == w
+            && scope.onlyUsedBy(name, user);
+    Tensor r = inPlace ? w : Tensor.allocate(w.dtype(), w.shape());
+    scale(w, k, r);
+    if (inPlace) {
+      scope.graph().initializers().remove(name);
+    } else {
+      context.markCreated(r);
+    }
+    return scope.addInitializer(name + suffix, r);
+  }
+
+  /** {@code dst = w * k[channel]} element by element; {@code dst} may be {@code w}. */
+  private static void scale(Tensor w, double[] k, Tensor dst) {
     int m = w.dim(0);
     int per = m == 0 ? 0 : w.size() / m;
-    Tensor r = Tensor.allocate(w.dtype(), w.shape());
-    if (w.dtype() == DType.FLOAT32 && w.isArrayBacked()) {
+    if (w.dtype() == DType.FLOAT32 && w.isArrayBacked() && dst.isArrayBacked()) {
       float[] src = w.floats();
-      float[] dst = r.floats();
+      float[] out = dst.floats();
       int so = w.offset();
-      int ro = r.offset();
+      int ro = dst.offset();
       for (int c = 0; c < m; c++) {
         double f = k[c];
         for (int j = c * per, end = j + per; j < end; j++) {
-          dst[ro + j] = (float) (src[so + j] * f);
+          out[ro + j] = (float) (src[so + j] * f);
         }
       }
-      return r;
+      return;
     }
     for (int c = 0; c < m; c++) {
       for (int j = c * per, end = j + per; j < end; j++) {
-        r.setDouble(j, w.getDouble(j) * k[c]);
+        dst.setDouble(j, w.getDouble(j) * k[c]);
       }
     }
-    return r;
   }
 
   /** True for the float types whose folded math Ledge rounds once from double. */

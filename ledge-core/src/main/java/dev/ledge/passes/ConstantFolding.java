@@ -124,6 +124,8 @@ public final class ConstantFolding extends GraphRewrite {
       }
       tensors.put(e.getKey(), t);
     }
+    // The session's outputs belong to us (fresh or copied): later rewrites may reuse them.
+    tensors.values().forEach(scope.context()::markCreated);
     folded.putAll(tensors);
     return true;
   }

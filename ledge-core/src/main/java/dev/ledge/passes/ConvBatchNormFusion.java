@@ -108,8 +108,7 @@ public final class ConvBatchNormFusion extends GraphRewrite {
       double bias = b == null ? 0 : b.getDouble(c);
       b2.setDouble(c, (bias - p[2].getDouble(c)) * a[c] + p[1].getDouble(c));
     }
-    Tensor w2 = ChannelConstants.scaleChannels(w, a);
-    String wName = scope.addInitializer(conv.input(1) + "_bn", w2);
+    String wName = ChannelConstants.scaleWeights(scope, conv, conv.input(1), w, a, "_bn");
     String b2Name = scope.addInitializer((bName.isEmpty() ? conv.input(1) : bName) + "_bn", b2);
     while (conv.inputs().size() < 3) {
       conv.inputs().add("");

@@ -66,8 +66,8 @@ public final class ConvMulAddFusion extends GraphRewrite {
       return false;
     }
     if (mul) {
-      Tensor w2 = ChannelConstants.scaleChannels(w, k);
-      conv.inputs().set(1, scope.addInitializer(conv.input(1) + "_scaled", w2));
+      conv.inputs()
+          .set(1, ChannelConstants.scaleWeights(scope, conv, conv.input(1), w, k, "_scaled"));
       if (b != null) {
         Tensor b2 = Tensor.allocate(t, m);
         for (int c = 0; c < m; c++) {

@@ -9,9 +9,10 @@ import dev.ledge.graph.ModelDef;
  *
  * <p>Every pass preserves the value of every name it leaves in the graph (so types inferred before
  * a pass stay true after it), never removes or renames graph inputs, graph outputs or values that
- * subgraphs read from an enclosing scope, and never writes into an existing tensor (tensors are
- * shared between copies of the IR): new values get new tensors and, where a name would change
- * meaning, a fresh name.
+ * subgraphs read from an enclosing scope, and never writes into a tensor of the model it was given
+ * (tensors are shared between copies of the IR): new values get new tensors and, where a name would
+ * change meaning, a fresh name. The one exception is a tensor the same optimization run created
+ * ({@code PassContext.created}) once nothing reads it under its old name any more.
  */
 public interface GraphPass {
   /** A short name for reports, e.g. {@code "ConstantFolding"}. */

@@ -7,7 +7,9 @@ import dev.ledge.graph.Node;
 import dev.ledge.graph.ValueInfo;
 import dev.ledge.graph.ValueType;
 import dev.ledge.runtime.Model;
+import dev.ledge.tensor.Tensor;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -28,6 +30,9 @@ public final class PassContext {
   private final long maxFoldBytes;
   private Map<String, ValueType> types;
   private Set<String> names;
+
+  /** Tensors this optimization run created: no copy of the IR outside it can hold them. */
+  private final Set<Tensor> created = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   public PassContext(ModelDef model) {
     this(model, DEFAULT_MAX_FOLD_BYTES);
@@ -71,6 +76,23 @@ public final class PassContext {
       }
     }
     return types;
+  }
+
+  /**
+   * Records that this optimization run created {@code t} (a folded value, rewritten weights): only
+   * the model being rewritten holds it, so a pass may overwrite it once the value it holds is no
+   * longer read (see {@link #created(Tensor)}).
+   */
+  void markCreated(Tensor t) {
+    created.add(t);
+  }
+
+  /**
+   * True if {@code t} was made by this optimization run. Tensors of the model as given are shared
+   * with the caller's IR and never written; these may be, when nothing else reads them.
+   */
+  boolean created(Tensor t) {
+    return created.contains(t);
   }
 
   /** Forgets inferred types (after a rewrite, inference may now know more). */

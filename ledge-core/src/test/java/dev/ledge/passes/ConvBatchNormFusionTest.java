@@ -105,4 +105,60 @@ class ConvBatchNormFusionTest {
     fedWeights.graph().inputs().add(PassTestValues.floatInput("W", 6, 4, 3, 3));
     assertFalse(new ConvBatchNormFusion().apply(fedWeights), "W may be fed by the caller");
   }
+
+  /**
+   * x -> Conv(W) -> BN(seed s) -> y for each of {@code convs} Convs sharing W, where W is folded
+   * from a Transpose of the initializer W0 (so the optimization run creates it).
+   */
+  private static ModelBuilder foldedWeights(int convs) {
+    ModelBuilder b =
+        new ModelBuilder(15)
+            .input("x", DType.FLOAT32, 1, 4, 6, 6)
+            .initializer("W0", randomFloats(20, 6, 4, 3, 3))
+            .node("Transpose", "W0", "W", "perm", new long[] {0, 1, 3, 2});
+    for (int i = 0; i < convs; i++) {
+      b.initializer("scale" + i, randomFloats(21 + 4 * i, 6))
+          .initializer("bias" + i, randomFloats(22 + 4 * i, 6))
+          .initializer("mean" + i, randomFloats(23 + 4 * i, 6))
+          .initializer("var" + i, positive(randomFloats(24 + 4 * i, 6)))
+          .node("Conv", List.of("x", "W"), List.of("c" + i), "pads", new long[] {1, 1, 1, 1})
+          .node(
+              "BatchNormalization",
+              List.of("c" + i, "scale" + i, "bias" + i, "mean" + i, "var" + i),
+              List.of("y" + i))
+          .output("y" + i);
+    }
+    return b;
+  }
+
+  private static ModelDef foldThenFuse(ModelDef model) {
+    ModelDef copy = model.deepCopy();
+    new GraphOptimizer(List.of(new ConstantFolding(), new ConvBatchNormFusion()), 1)
+        .optimizeInPlace(copy);
+    return copy;
+  }
+
+  @Test
+  void weightsTheRunFoldedAreScaledInPlace() {
+    ModelDef before = foldedWeights(1).build();
+    float[] w0 = before.graph().initializers().get("W0").floats().clone();
+    ModelDef after = foldThenFuse(before);
+    assertEquals(List.of("Conv"), ops(after.graph()));
+    assertFalse(
+        after.graph().initializers().containsKey("W"),
+        "the folded weights moved to the fused name instead of being copied");
+    assertEquals(
+        java.util.Arrays.toString(w0),
+        java.util.Arrays.toString(before.graph().initializers().get("W0").floats()),
+        "the model's own initializer is untouched");
+    assertSameOutputs(before, after, Map.of("x", randomFloats(25, 1, 4, 6, 6)), 1e-5);
+  }
+
+  @Test
+  void foldedWeightsReadTwiceAreCopied() {
+    ModelDef before = foldedWeights(2).build();
+    ModelDef after = foldThenFuse(before);
+    assertEquals(List.of("Conv", "Conv"), ops(after.graph()));
+    assertSameOutputs(before, after, Map.of("x", randomFloats(26, 1, 4, 6, 6)), 1e-5);
+  }
 }
