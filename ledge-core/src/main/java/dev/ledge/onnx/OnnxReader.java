@@ -2,6 +2,7 @@ package dev.ledge.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.ledge.LedgeException;
 import dev.ledge.graph.Attribute;
 import dev.ledge.graph.Dim;
@@ -27,7 +28,6 @@ import dev.ledge.onnx.proto.OnnxProtos.ValueInfoProto;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,30 +48,50 @@ public final class OnnxReader {
     this.baseDir = baseDir;
   }
 
-  /** Reads a model file; external data is resolved in its directory. */
+  /**
+   * Reads a model file; external data is resolved in its directory.
+   *
+   * <p>The file is read whole and parsed in place: tensor bytes go from the file's buffer straight
+   * into the tensors, so a model costs its size twice while loading (the file's bytes are garbage
+   * once this returns), not three times as with a streamed parse.
+   */
   public static ModelDef read(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      Path dir = file.toAbsolutePath().getParent();
-      return new OnnxReader(dir).convert(parse(in, file.toString()));
+    Path dir = file.toAbsolutePath().getParent();
+    byte[] bytes;
+    try {
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 16) {
+        throw new ModelFormatException(
+            "model file "
+                + file
+                + " is "
+                + size
+                + " bytes; an ONNX protobuf holds at most 2 GB (larger models keep their"
+                + " weights in external data files)");
+      }
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ModelFormatException("model file " + file + " does not exist");
     } catch (IOException e) {
       throw new ModelFormatException("cannot read model file " + file + ": " + e.getMessage(), e);
     }
+    return new OnnxReader(dir).convert(parse(bytes, file));
   }
 
   /** Reads a model from bytes (no external data). */
   public static ModelDef read(byte[] bytes) {
-    try {
-      return new OnnxReader(null).convert(parse(new java.io.ByteArrayInputStream(bytes), "bytes"));
-    } catch (IOException e) {
-      throw new ModelFormatException("cannot read model: " + e.getMessage(), e);
-    }
+    return new OnnxReader(null).convert(parse(bytes, "bytes"));
   }
 
-  /** Parses the protobuf message of a model file. */
-  public static ModelProto parse(InputStream in, String what) throws IOException {
-    CodedInputStream cis = CodedInputStream.newInstance(in);
+  /**
+   * Parses the protobuf message of a model. Bytes fields alias the input rather than copying it, so
+   * the result is only valid while the input is: {@link #convert} copies what it keeps.
+   */
+  private static ModelProto parse(byte[] bytes, Object what) {
+    // An immutable view (protobuf only aliases buffers it is told nobody changes): we do not
+    // change them while parsing, and what we keep is copied out.
+    CodedInputStream cis = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+    cis.enableAliasing(true);
     cis.setRecursionLimit(RECURSION_LIMIT);
     cis.setSizeLimit(Integer.MAX_VALUE);
     try {
@@ -80,6 +100,8 @@ public final class OnnxReader {
       throw new ModelFormatException(
           what + " is not a valid ONNX model (protobuf decoding failed: " + e.getMessage() + ")",
           e);
+    } catch (IOException e) {
+      throw new ModelFormatException("cannot read " + what + ": " + e.getMessage(), e);
     }
   }
 
