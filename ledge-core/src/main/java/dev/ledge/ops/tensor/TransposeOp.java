@@ -42,29 +42,75 @@ final class TransposeOp implements Operator {
         exec.setOutput(0, x); // the identity permutation
         return;
       }
-      l.copy.run(x, exec.output(0, x.dtype(), l.copy.outShape), null);
+      l.copy.run(x, exec.output(0, x.dtype(), l.out), null);
     };
   }
 
-  /** The copy of a transpose for one input shape (the node's state between runs). */
+  /**
+   * The copy of a transpose for one input shape (the node's state between runs). Axes of size 1 are
+   * dropped and input axes that stay adjacent and in order are merged before the copy is planned,
+   * so a channel shuffle ({@code [1, g, c, H, W]}, perm {@code 0,2,1,3,4}) copies runs of {@code
+   * H*W} elements rather than rows of {@code W}.
+   */
   private static final class Layout {
     final int[] in;
 
-    /** The copy, or null for the identity permutation. */
+    /** The output dims. */
+    final int[] out;
+
+    /** The copy over the merged axes, or null for the identity permutation. */
     final OffsetCopy.Plan copy;
 
     Layout(int[] in, int[] p) {
       this.in = in;
-      int[] st = Shapes.strides(in);
-      int[] o = new int[p.length];
-      int[][] tables = new int[p.length][];
+      this.out = new int[p.length];
       boolean identity = true;
       for (int i = 0; i < p.length; i++) {
-        o[i] = in[p[i]];
-        tables[i] = OffsetCopy.strided(o[i], 0, st[p[i]]);
+        out[i] = in[p[i]];
         identity &= p[i] == i;
       }
-      this.copy = identity ? null : new OffsetCopy.Plan(tables, o);
+      this.copy = identity ? null : merged(in, p);
+    }
+
+    /** The copy plan over merged axes: groups of input axes, listed in output order. */
+    private static OffsetCopy.Plan merged(int[] in, int[] p) {
+      List<int[]> groups = new ArrayList<>(); // {first input axis, last input axis}
+      for (int a : p) {
+        if (in[a] == 1) {
+          continue;
+        }
+        int[] last = groups.isEmpty() ? null : groups.getLast();
+        if (last != null && nextKept(in, last[1]) == a) {
+          last[1] = a;
+        } else {
+          groups.add(new int[] {a, a});
+        }
+      }
+      int r = groups.size();
+      int[] st = Shapes.strides(in);
+      int[] o = new int[r];
+      int[][] tables = new int[r][];
+      for (int i = 0; i < r; i++) {
+        int[] g = groups.get(i);
+        int n = 1;
+        for (int a = g[0]; a <= g[1]; a++) {
+          n *= in[a];
+        }
+        o[i] = n;
+        // Merged axes are adjacent in the input, so the group steps by its last axis' stride.
+        tables[i] = OffsetCopy.strided(n, 0, st[g[1]]);
+      }
+      return new OffsetCopy.Plan(tables, o);
+    }
+
+    /** The first input axis after {@code a} whose size is not 1, or -1. */
+    private static int nextKept(int[] in, int a) {
+      for (int b = a + 1; b < in.length; b++) {
+        if (in[b] != 1) {
+          return b;
+        }
+      }
+      return -1;
     }
   }
 

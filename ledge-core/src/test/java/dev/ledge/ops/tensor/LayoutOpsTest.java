@@ -125,6 +125,56 @@ class LayoutOpsTest {
   }
 
   @Test
+  void transposeMatchesTheDefinitionOnRandomShapes() {
+    java.util.Random r = new java.util.Random(7);
+    for (int trial = 0; trial < 300; trial++) {
+      int rank = 1 + r.nextInt(6);
+      int[] dims = new int[rank];
+      for (int i = 0; i < rank; i++) {
+        dims[i] = r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(4);
+      }
+      List<Integer> order = new java.util.ArrayList<>();
+      for (int i = 0; i < rank; i++) {
+        order.add(i);
+      }
+      java.util.Collections.shuffle(order, r);
+      long[] perm = order.stream().mapToLong(Integer::longValue).toArray();
+      Tensor x = Tensor.allocate(DType.FLOAT32, dims);
+      for (int i = 0; i < x.size(); i++) {
+        x.setDouble(i, i);
+      }
+      Tensor y = OpRunner.op("Transpose", 13).ints("perm", perm).input(x).run1();
+      int[] inStrides = dev.ledge.tensor.Shapes.strides(dims);
+      int[] out = y.shape();
+      int[] idx = new int[rank];
+      for (int i = 0; i < y.size(); i++) {
+        int src = 0;
+        for (int d = 0, rem = i; d < rank; d++) {
+          int below = 1;
+          for (int e = d + 1; e < rank; e++) {
+            below *= out[e];
+          }
+          idx[d] = rem / below;
+          rem %= below;
+          src += idx[d] * inStrides[(int) perm[d]];
+        }
+        if (y.getDouble(i) != src) {
+          throw new AssertionError(
+              java.util.Arrays.toString(dims)
+                  + " perm "
+                  + java.util.Arrays.toString(perm)
+                  + ": element "
+                  + i
+                  + " is "
+                  + y.getDouble(i)
+                  + ", expected "
+                  + src);
+        }
+      }
+    }
+  }
+
+  @Test
   void concatAndSplitAcrossOpsets() {
     Tensor a = str(shape(1, 2), "a", "b");
     Tensor b = str(shape(1, 1), "c");
