@@ -1,5 +1,7 @@
 package dev.ledge.ops.nn;
 
+import dev.ledge.kernels.KernelProvider;
+import dev.ledge.kernels.VectorSoftmax;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
@@ -17,10 +19,14 @@ import java.util.Arrays;
  * normalized; from opset 13 (default axis -1) only the single dim {@code axis} is. Both are
  * "vectors of {@code len} elements {@code stride} apart", with {@code stride == 1} before 13.
  *
- * <p>Softmax and LogSoftmax subtract the vector's maximum first and sum in double. Hardmax puts 1
- * at the first maximum (a NaN counts as the maximum, as numpy's argmax has it) and 0 elsewhere.
+ * <p>Softmax and LogSoftmax subtract the vector's maximum first and sum in double; with the SIMD
+ * kernels, float32 runs through {@link VectorSoftmax} (float lanes, within a few ulps of this
+ * reference; see SimdOpsTest). Hardmax puts 1 at the first maximum (a NaN counts as the maximum, as
+ * numpy's argmax has it) and 0 elsewhere.
  */
 final class SoftmaxOp implements Operator {
+  private static final boolean SIMD = KernelProvider.current().simd();
+
   /** Which function. */
   enum Kind {
     SOFTMAX,
@@ -87,7 +93,17 @@ final class SoftmaxOp implements Operator {
     int len = r.len();
     int stride = r.stride();
     Tensor y = ctx.outputLike(0, x.dtype(), x);
-    if (x.dtype() == DType.FLOAT32) {
+    if (SIMD && kind != Kind.HARDMAX && x.dtype() == DType.FLOAT32) {
+      VectorSoftmax.run(
+          x.floats(),
+          x.offset(),
+          y.floats(),
+          y.offset(),
+          outer,
+          len,
+          stride,
+          kind == Kind.LOG_SOFTMAX);
+    } else if (x.dtype() == DType.FLOAT32) {
       float[] xa = x.floats();
       float[] ya = y.floats();
       int xo = x.offset();

@@ -95,4 +95,65 @@ class SoftmaxOpTest {
             () -> NodeRunner.op("Softmax").input(Tensor.wrap(new int[2], 2)).run0());
     assertTrue(e.getMessage().contains("expected one of"), e.getMessage());
   }
+
+  /**
+   * Float32 (the SIMD kernel unless -Dledge.kernels=scalar) against the double definition, over
+   * rows and strided columns with tails, wide value ranges, -inf entries and NaN rows.
+   */
+  @Test
+  void float32MatchesTheDefinitionOnTailsAndSpecialValues() {
+    int[][] shapes = {{1, 1}, {3, 7}, {2, 33}, {1, 1000}, {2, 5, 3}, {1, 4, 17}, {2, 3, 40}};
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    for (int[] shape : shapes) {
+      for (int axis = 0; axis < shape.length; axis++) {
+        for (boolean log : new boolean[] {false, true}) {
+          Tensor x = Tensor.allocate(DType.FLOAT32, shape);
+          for (int i = 0; i < x.size(); i++) {
+            double u = r.nextDouble();
+            x.setDouble(i, u < 0.05 ? Double.NEGATIVE_INFINITY : (r.nextDouble() - 0.5) * 60);
+          }
+          int outer = 1;
+          for (int d = 0; d < axis; d++) {
+            outer *= shape[d];
+          }
+          int stride = 1;
+          for (int d = axis + 1; d < shape.length; d++) {
+            stride *= shape[d];
+          }
+          Tensor y =
+              NodeRunner.op(log ? "LogSoftmax" : "Softmax")
+                  .opset(13)
+                  .attr("axis", (long) axis)
+                  .input(x)
+                  .run0();
+          double[] want = softmax(values(x), outer, shape[axis], stride, log);
+          for (int i = 0; i < want.length; i++) {
+            double got = y.getDouble(i);
+            double tol = 2e-6 * Math.abs(want[i]) + (log ? 1e-5 : 1e-7);
+            if (Double.isNaN(want[i]) != Double.isNaN(got) || Math.abs(got - want[i]) > tol) {
+              throw new AssertionError(
+                  java.util.Arrays.toString(shape)
+                      + " axis "
+                      + axis
+                      + (log ? " log" : "")
+                      + " element "
+                      + i
+                      + ": "
+                      + got
+                      + ", expected "
+                      + want[i]);
+            }
+          }
+        }
+      }
+    }
+    // A NaN or +inf anywhere in a row makes that row NaN, as in the reference.
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+      float[] v = new float[40];
+      v[37] = bad;
+      Tensor y = NodeRunner.op("Softmax").opset(13).input(Tensor.wrap(v, 2, 20)).run0();
+      assertTrue(Float.isNaN(y.floats()[20]) && Float.isNaN(y.floats()[39]));
+      assertTrue(Math.abs(y.floats()[0] - 0.05f) < 1e-7);
+    }
+  }
 }
