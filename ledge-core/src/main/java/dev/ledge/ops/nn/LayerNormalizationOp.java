@@ -2,6 +2,8 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Dim;
 import dev.ledge.graph.Shape;
+import dev.ledge.kernels.KernelProvider;
+import dev.ledge.kernels.VectorLayerNorm;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.Kernel;
 import dev.ledge.ops.OpContext;
@@ -21,9 +23,13 @@ import java.util.List;
  * stash_type); RMSNormalization divides by the root mean square and its output has Scale's type.
  *
  * <p>Statistics are computed in double, which is at least the float32 precision stash_type=1 asks
- * for; other stash types (computing in a narrower type) are unsupported.
+ * for; other stash types (computing in a narrower type) are unsupported. With the SIMD kernels,
+ * float32 inputs whose Scale and B are the same for every row run through {@link VectorLayerNorm}
+ * instead (float lane sums: float32 precision, as stash_type=1 asks).
  */
 final class LayerNormalizationOp implements Operator {
+  private static final boolean SIMD = KernelProvider.current().simd();
+
   private final boolean rms;
 
   LayerNormalizationOp(boolean rms) {
@@ -67,13 +73,43 @@ final class LayerNormalizationOp implements Operator {
     } else if (ctx.outputCount() > 1) {
       throw ctx.error("has " + ctx.outputCount() + " outputs, RMSNormalization has 1");
     }
-    return exec -> run(exec, axisAttr, epsilon, hasBias, yt);
+    // Scale and B given as constants are the same tensors on every run: their layout is kept.
+    boolean constantParams =
+        ctx.constantInput(1) != null && (!hasBias || ctx.constantInput(2) != null);
+    return exec -> run(exec, axisAttr, epsilon, hasBias, yt, constantParams);
   }
 
-  private void run(ExecContext ctx, long axisAttr, double epsilon, boolean hasBias, DType yt) {
-    Tensor x = ctx.input(0);
-    Tensor scale = ctx.input(1);
-    Tensor bias = hasBias ? ctx.input(2) : null;
+  /**
+   * What one input shape and one pair of constant Scale/B tensors need, kept between runs (the
+   * node's state) so that a steady run allocates nothing: the row layout, the broadcast parameters,
+   * their per-column float copies for the SIMD kernel (null if they vary by row) and the statistics
+   * buffers.
+   */
+  private record Layout(
+      int[] shape,
+      Tensor scale,
+      Tensor bias,
+      int axis,
+      RowNormalizer.Params params,
+      float[] scaleCols,
+      float[] biasCols,
+      double[] mean,
+      double[] inv) {}
+
+  private Layout layout(
+      ExecContext ctx,
+      long axisAttr,
+      double epsilon,
+      Tensor x,
+      Tensor scale,
+      Tensor bias,
+      boolean constantParams) {
+    if (ctx.kernelState() instanceof Layout l
+        && x.hasShape(l.shape())
+        && l.scale() == scale
+        && l.bias() == bias) {
+      return l;
+    }
     int[] shape = x.shape();
     int rank = shape.length;
     if (axisAttr < -rank || axisAttr >= rank) {
@@ -82,33 +118,85 @@ final class LayerNormalizationOp implements Operator {
     int axis = (int) (axisAttr < 0 ? axisAttr + rank : axisAttr);
     int rows = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
     int cols = Shapes.size(Arrays.copyOfRange(shape, axis, rank));
-    RowNormalizer.Params p =
-        new RowNormalizer.Params(
-            rows,
-            cols,
-            epsilon,
-            !rms,
-            affine(ctx, "Scale", scale, shape, axis),
-            bias == null ? null : affine(ctx, "B", bias, shape, axis));
+    RowNormalizer.Affine sa = affine(ctx, "Scale", scale, shape, axis);
+    RowNormalizer.Affine ba = bias == null ? null : affine(ctx, "B", bias, shape, axis);
+    RowNormalizer.Params p = new RowNormalizer.Params(rows, cols, epsilon, !rms, sa, ba);
+    float[] sc = SIMD ? perColumn(sa, cols) : null;
+    float[] bc = sc == null || ba == null ? null : perColumn(ba, cols);
+    if (ba != null && bc == null) {
+      sc = null;
+    }
+    Layout l = new Layout(shape, scale, bias, axis, p, sc, bc, new double[rows], new double[rows]);
+    if (constantParams) {
+      ctx.setKernelState(l); // Scale and B cannot change between runs: the layout stays valid
+    }
+    return l;
+  }
+
+  /** The parameter's value per column if it is the same for every row, else null. */
+  private static float[] perColumn(RowNormalizer.Affine a, int cols) {
+    for (int b : a.rowBase()) {
+      if (b != a.rowBase()[0]) {
+        return null;
+      }
+    }
+    int base = a.rowBase().length == 0 ? 0 : a.rowBase()[0];
+    float[] r = new float[cols];
+    for (int j = 0; j < cols; j++) {
+      r[j] = (float) a.values()[base + a.colMap()[j]];
+    }
+    return r;
+  }
+
+  private void run(
+      ExecContext ctx,
+      long axisAttr,
+      double epsilon,
+      boolean hasBias,
+      DType yt,
+      boolean constantParams) {
+    Tensor x = ctx.input(0);
+    Tensor scale = ctx.input(1);
+    Tensor bias = hasBias ? ctx.input(2) : null;
+    Layout l = layout(ctx, axisAttr, epsilon, x, scale, bias, constantParams);
+    RowNormalizer.Params p = l.params();
+    int[] shape = l.shape();
+    int rank = shape.length;
     Tensor y = ctx.output(0, yt, shape);
-    int[] statShape = shape.clone();
-    Arrays.fill(statShape, axis, rank, 1);
     boolean wantMean = !rms && ctx.outputCount() > 1 && ctx.hasOutput(1);
     boolean wantInv = !rms && ctx.outputCount() > 2 && ctx.hasOutput(2);
-    double[] mean = wantMean ? new double[rows] : null;
-    double[] inv = wantInv ? new double[rows] : null;
-    if (x.dtype() == DType.FLOAT32 && yt == DType.FLOAT32) {
+    double[] mean = wantMean ? l.mean() : null;
+    double[] inv = wantInv ? l.inv() : null;
+    if (x.dtype() == DType.FLOAT32 && yt == DType.FLOAT32 && l.scaleCols() != null) {
+      VectorLayerNorm.run(
+          x.floats(),
+          x.offset(),
+          y.floats(),
+          y.offset(),
+          p.rows(),
+          p.cols(),
+          epsilon,
+          !rms,
+          l.scaleCols(),
+          l.biasCols(),
+          mean,
+          inv);
+    } else if (x.dtype() == DType.FLOAT32 && yt == DType.FLOAT32) {
       RowNormalizer.normalize(p, x.floats(), x.offset(), y.floats(), y.offset(), mean, inv);
     } else {
       double[] yd = new double[y.size()];
       RowNormalizer.normalize(p, FloatIo.toDoubles(x), 0, yd, 0, mean, inv);
       FloatIo.store(yd, y);
     }
-    if (wantMean) {
-      FloatIo.store(mean, ctx.output(1, DType.FLOAT32, statShape));
-    }
-    if (wantInv) {
-      FloatIo.store(inv, ctx.output(2, DType.FLOAT32, statShape));
+    if (wantMean || wantInv) {
+      int[] statShape = shape.clone();
+      Arrays.fill(statShape, l.axis(), rank, 1);
+      if (wantMean) {
+        FloatIo.store(mean, ctx.output(1, DType.FLOAT32, statShape));
+      }
+      if (wantInv) {
+        FloatIo.store(inv, ctx.output(2, DType.FLOAT32, statShape));
+      }
     }
   }
 
