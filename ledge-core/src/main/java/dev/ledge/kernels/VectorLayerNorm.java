@@ -1,7 +1,6 @@
 package dev.ledge.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * variance (or scaled by its root mean square), then multiplied by a per-column scale and shifted
  * by a per-column bias.
  *
- * <p>Statistics are two-pass float lane sums added up in a fixed order ({@link Lanes#sum}), so the
- * bits do not depend on JIT state; the reference ({@code RowNormalizer}) accumulates in double, and
- * the two agree within float rounding of the sums (NormalizationOpTest).
+ * <p>Statistics are two-pass float lane sums added up in a fixed order ({@link Lanes#sum}), tails
+ * element by element (no masked accesses), so the bits do not depend on JIT state; the reference
+ * ({@code RowNormalizer}) accumulates in double, and the two agree within float rounding of the
+ * sums (NormalizationOpTest).
  */
 public final class VectorLayerNorm {
   private static final VectorSpecies<Float> S = FloatVectorMath.S;
@@ -43,7 +43,6 @@ public final class VectorLayerNorm {
       double[] mean,
       double[] invStd) {
     int bound = S.loopBound(cols);
-    VectorMask<Float> tail = S.indexInRange(bound, cols);
     for (int r = 0; r < rows; r++) {
       int xb = xo + r * cols;
       int yb = yo + r * cols;
@@ -53,10 +52,11 @@ public final class VectorLayerNorm {
         for (int j = 0; j < bound; j += L) {
           acc = acc.add(FloatVector.fromArray(S, x, xb + j));
         }
-        if (bound < cols) {
-          acc = acc.add(FloatVector.fromArray(S, x, xb + bound, tail));
+        float sum = Lanes.sum(acc);
+        for (int j = bound; j < cols; j++) {
+          sum += x[xb + j];
         }
-        mu = Lanes.sum(acc) / cols;
+        mu = sum / cols;
       }
       FloatVector m = FloatVector.broadcast(S, mu);
       FloatVector sq = FloatVector.zero(S);
@@ -64,11 +64,12 @@ public final class VectorLayerNorm {
         FloatVector d = FloatVector.fromArray(S, x, xb + j).sub(m);
         sq = d.fma(d, sq);
       }
-      if (bound < cols) {
-        FloatVector d = FloatVector.fromArray(S, x, xb + bound, tail).sub(m);
-        sq = d.fma(d, sq).blend(sq, tail.not());
+      float ss = Lanes.sum(sq);
+      for (int j = bound; j < cols; j++) {
+        float d = x[xb + j] - mu;
+        ss = Math.fma(d, d, ss);
       }
-      double inv = 1 / Math.sqrt((double) Lanes.sum(sq) / cols + epsilon);
+      double inv = 1 / Math.sqrt((double) ss / cols + epsilon);
       FloatVector k = FloatVector.broadcast(S, (float) inv);
       for (int j = 0; j < bound; j += L) {
         FloatVector v = FloatVector.fromArray(S, x, xb + j).sub(m).mul(k);

@@ -1,7 +1,6 @@
 package dev.ledge.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,17 +22,32 @@ public final class VectorSoftmax {
   private static final VectorSpecies<Float> S = FloatVectorMath.S;
   private static final int L = S.length();
 
+  /** Lane indices 0, 1, ..., L - 1. */
+  private static final FloatVector IOTA = iota();
+
+  private static FloatVector iota() {
+    float[] a = new float[L];
+    for (int i = 0; i < L; i++) {
+      a[i] = i;
+    }
+    return FloatVector.fromArray(S, a, 0);
+  }
+
   private VectorSoftmax() {}
 
+  /** True if {@link #run} handles rows of {@code len} elements {@code stride} apart. */
+  public static boolean supports(int len, int stride) {
+    return stride == 1 ? len >= L : stride >= L;
+  }
+
   /**
-   * Writes softmax ({@code log == false}) or log-softmax of {@code x} into {@code y} (which may be
-   * {@code x}); both hold {@code outer * len * stride} elements from their offsets.
+   * Writes softmax ({@code log == false}) or log-softmax of {@code x} into {@code y}, which must
+   * not overlap it; both hold {@code outer * len * stride} elements from their offsets. Needs
+   * {@link #supports}: the last vector of a row (or group of rows) overlaps the one before instead
+   * of using masked accesses, which C2 compiles to a slow path that boxes the vectors.
    */
   public static void run(
       float[] x, int xo, float[] y, int yo, int outer, int len, int stride, boolean log) {
-    if (len == 0) {
-      return;
-    }
     for (int o = 0; o < outer; o++) {
       int base = o * len * stride;
       if (stride == 1) {
@@ -45,85 +59,89 @@ public final class VectorSoftmax {
   }
 
   private static void row(float[] x, int xo, float[] y, int yo, int len, boolean log) {
-    int bound = S.loopBound(len);
-    FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    int i = 0;
-    for (; i < bound; i += L) {
+    int last = len - L;
+    FloatVector mv = FloatVector.fromArray(S, x, xo + last);
+    for (int i = 0; i < last; i += L) {
       mv = mv.max(FloatVector.fromArray(S, x, xo + i));
     }
     // max is exact and order-free (NaN wins as in Math.max), so a lane reduction is deterministic.
     float max = mv.reduceLanes(VectorOperators.MAX);
-    for (; i < len; i++) {
-      max = Math.max(max, x[xo + i]);
-    }
     FloatVector m = FloatVector.broadcast(S, max);
     FloatVector sv = FloatVector.zero(S);
-    for (i = 0; i < bound; i += L) {
-      FloatVector e = FloatVectorMath.exp(FloatVector.fromArray(S, x, xo + i).sub(m));
+    for (int i = 0; ; i += L) {
+      int at = Math.min(i, last);
+      FloatVector e = FloatVectorMath.exp(FloatVector.fromArray(S, x, xo + at).sub(m));
       if (!log) {
-        e.intoArray(y, yo + i);
+        e.intoArray(y, yo + at);
       }
-      sv = sv.add(e);
+      // The last vector overlaps the previous one: count only its new lanes.
+      sv = sv.add(at < i ? e.blend(0f, IOTA.compare(VectorOperators.LT, i - at)) : e);
+      if (at == last) {
+        break;
+      }
     }
     float sum = Lanes.sum(sv);
-    if (i < len) {
-      VectorMask<Float> tail = S.indexInRange(i, len);
-      FloatVector e = FloatVectorMath.exp(FloatVector.fromArray(S, x, xo + i, tail).sub(m));
-      if (!log) {
-        e.intoArray(y, yo + i, tail);
-      }
-      sum += Lanes.sum(FloatVector.zero(S).blend(e, tail));
-    }
     if (log) {
       // (x - max) - log(sum): the first difference is exact near the maximum, where it matters.
-      float lg = (float) Math.log(sum);
-      FloatVector lv = FloatVector.broadcast(S, lg);
-      for (i = 0; i < bound; i += L) {
-        FloatVector.fromArray(S, x, xo + i).sub(m).sub(lv).intoArray(y, yo + i);
-      }
-      for (; i < len; i++) {
-        y[yo + i] = (x[xo + i] - max) - lg;
+      FloatVector lg = FloatVector.broadcast(S, (float) Math.log(sum));
+      for (int i = 0; ; i += L) {
+        int at = Math.min(i, last);
+        FloatVector.fromArray(S, x, xo + at).sub(m).sub(lg).intoArray(y, yo + at);
+        if (at == last) {
+          break;
+        }
       }
     } else {
-      FloatVector s = FloatVector.broadcast(S, sum);
-      for (i = 0; i < bound; i += L) {
-        FloatVector.fromArray(S, y, yo + i).div(s).intoArray(y, yo + i);
-      }
-      for (; i < len; i++) {
-        y[yo + i] /= sum;
+      FloatVector sv2 = FloatVector.broadcast(S, sum);
+      for (int i = 0; ; i += L) {
+        int at = Math.min(i, last);
+        FloatVector v = FloatVector.fromArray(S, y, yo + at);
+        // Lanes of an overlapping last vector that were divided already keep their value.
+        FloatVector q = v.div(sv2);
+        (at < i ? q.blend(v, IOTA.compare(VectorOperators.LT, i - at)) : q).intoArray(y, yo + at);
+        if (at == last) {
+          break;
+        }
       }
     }
   }
 
-  /** {@code stride} independent rows whose elements are {@code stride} apart, L rows at a time. */
+  /**
+   * {@code stride} independent rows whose elements are {@code stride} apart, L rows at a time; the
+   * last group overlaps the one before and computes the shared rows again (to the same bits).
+   */
   private static void columns(
       float[] x, int xo, float[] y, int yo, int len, int stride, boolean log) {
-    for (int s = 0; s < stride; s += L) {
-      VectorMask<Float> lanes = S.indexInRange(s, stride);
+    int last = stride - L;
+    for (int s = 0; ; s += L) {
+      int c = Math.min(s, last);
       FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
       for (int i = 0; i < len; i++) {
-        max = max.max(FloatVector.fromArray(S, x, xo + i * stride + s, lanes));
+        max = max.max(FloatVector.fromArray(S, x, xo + i * stride + c));
       }
       FloatVector sum = FloatVector.zero(S);
       for (int i = 0; i < len; i++) {
-        int at = i * stride + s;
-        FloatVector e = FloatVectorMath.exp(FloatVector.fromArray(S, x, xo + at, lanes).sub(max));
+        int at = i * stride + c;
+        FloatVector e = FloatVectorMath.exp(FloatVector.fromArray(S, x, xo + at).sub(max));
         if (!log) {
-          e.intoArray(y, yo + at, lanes);
+          e.intoArray(y, yo + at);
         }
         sum = sum.add(e);
       }
       if (log) {
         FloatVector lg = FloatVectorMath.log(sum);
         for (int i = 0; i < len; i++) {
-          int at = i * stride + s;
-          FloatVector.fromArray(S, x, xo + at, lanes).sub(max).sub(lg).intoArray(y, yo + at, lanes);
+          int at = i * stride + c;
+          FloatVector.fromArray(S, x, xo + at).sub(max).sub(lg).intoArray(y, yo + at);
         }
       } else {
         for (int i = 0; i < len; i++) {
-          int at = i * stride + s;
-          FloatVector.fromArray(S, y, yo + at, lanes).div(sum).intoArray(y, yo + at, lanes);
+          int at = i * stride + c;
+          FloatVector.fromArray(S, y, yo + at).div(sum).intoArray(y, yo + at);
         }
+      }
+      if (c == last) {
+        break;
       }
     }
   }

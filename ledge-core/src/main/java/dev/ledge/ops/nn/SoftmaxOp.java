@@ -93,7 +93,10 @@ final class SoftmaxOp implements Operator {
     int len = r.len();
     int stride = r.stride();
     Tensor y = ctx.outputLike(0, x.dtype(), x);
-    if (SIMD && kind != Kind.HARDMAX && x.dtype() == DType.FLOAT32) {
+    if (SIMD
+        && kind != Kind.HARDMAX
+        && x.dtype() == DType.FLOAT32
+        && VectorSoftmax.supports(len, stride)) {
       VectorSoftmax.run(
           x.floats(),
           x.offset(),
