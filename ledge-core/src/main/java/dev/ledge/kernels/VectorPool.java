@@ -18,6 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Math#max}: NaN wins, +0 beats -0) does not depend on the order of its operands. Average pooling
  * sums in float (the reference sums in double) and divides each sum by the same count as the
  * reference.
+ *
+ * <p>No vector crosses a call between this class's methods, and the vector loops have no masked
+ * tails where whole rows allow: a vector passed to or returned from a call the JIT does not inline
+ * is boxed (C2 declined to inline even a one-line helper once it had compiled it on its own), and a
+ * masked load or store at the end of an array takes a slow checked path. Either made some runs
+ * allocate megabytes and run several times slower.
  */
 public final class VectorPool {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -89,7 +95,10 @@ public final class VectorPool {
       Arrays.fill(rows, b * rowLength, b * rowLength + g.pW, identity);
       Arrays.fill(rows, b * rowLength + g.pW + g.inW, (b + 1) * rowLength, identity);
     }
-    float[] columnCounts = sum ? columnCounts(g, countIncludePad) : null;
+    // Max pooling does not use the counts but gets them too: the JIT may hoist the row pass's
+    // checks
+    // on this array out of its loop, and a null array would then fail them (a deoptimization).
+    float[] columnCounts = columnCounts(g, countIncludePad);
     int[] rowCounts = countIncludePad ? g.paddedCounts()[1] : null;
     int inSize = g.inH * g.inW;
     int outSize = g.outH * g.outW;
@@ -143,21 +152,26 @@ public final class VectorPool {
       Arrays.fill(row, to, to + w, sum ? 0f : Float.NEGATIVE_INFINITY);
       return;
     }
-    int j = 0;
-    for (; j <= w - L; j += L) {
-      FloatVector acc = FloatVector.fromArray(S, x, at + j);
+    if (w < L) {
+      // One masked vector: the only masked loads (at the very end of x, a slower checked path).
+      VectorMask<Float> m = S.indexInRange(0, w);
+      FloatVector acc = FloatVector.fromArray(S, x, at, m);
       for (int r = 1; r < rows; r++) {
-        acc = combine(acc, FloatVector.fromArray(S, x, at + r * w + j), sum);
+        FloatVector v = FloatVector.fromArray(S, x, at + r * w, m);
+        acc = sum ? acc.add(v) : acc.max(v);
       }
-      acc.intoArray(row, to + j);
+      acc.intoArray(row, to, m);
+      return;
     }
-    if (j < w) {
-      VectorMask<Float> m = S.indexInRange(j, w);
-      FloatVector acc = FloatVector.fromArray(S, x, at + j, m);
+    // Whole vectors, the last one overlapping the one before rather than a masked tail.
+    for (int j = 0; j < w; j += L) {
+      int c = Math.min(j, w - L);
+      FloatVector acc = FloatVector.fromArray(S, x, at + c);
       for (int r = 1; r < rows; r++) {
-        acc = combine(acc, FloatVector.fromArray(S, x, at + r * w + j, m), sum);
+        FloatVector v = FloatVector.fromArray(S, x, at + r * w + c);
+        acc = sum ? acc.add(v) : acc.max(v);
       }
-      acc.intoArray(row, to + j, m);
+      acc.intoArray(row, to + c);
     }
   }
 
@@ -187,38 +201,39 @@ public final class VectorPool {
       }
       return;
     }
-    // One loop for both strides, with no vector crossing a method call: a vector argument or
-    // result of a call the JIT does not inline is boxed.
+    // Whole vectors, the last one overlapping the one before rather than a masked tail, unless the
+    // row is shorter than a vector.
+    int last = Math.max(0, outW - L);
     for (int ow = 0; ow < outW; ow += L) {
+      int o = Math.min(ow, last);
       FloatVector acc;
       if (g.sW == 1) {
-        acc = FloatVector.fromArray(S, row, from + ow);
+        acc = FloatVector.fromArray(S, row, from + o);
         for (int k = 1; k < kW; k++) {
-          acc = combine(acc, FloatVector.fromArray(S, row, from + ow + k), sum);
+          FloatVector v = FloatVector.fromArray(S, row, from + o + k);
+          acc = sum ? acc.add(v) : acc.max(v);
         }
       } else {
         // Two vectors of stride-1 windows, then their even lanes: no gather.
-        int at = from + 2 * ow;
+        int at = from + 2 * o;
         FloatVector lo = FloatVector.fromArray(S, row, at);
         FloatVector hi = FloatVector.fromArray(S, row, at + L);
         for (int k = 1; k < kW; k++) {
-          lo = combine(lo, FloatVector.fromArray(S, row, at + k), sum);
-          hi = combine(hi, FloatVector.fromArray(S, row, at + L + k), sum);
+          FloatVector vl = FloatVector.fromArray(S, row, at + k);
+          lo = sum ? lo.add(vl) : lo.max(vl);
+          FloatVector vh = FloatVector.fromArray(S, row, at + L + k);
+          hi = sum ? hi.add(vh) : hi.max(vh);
         }
         acc = lo.rearrange(EVEN, hi);
       }
       if (sum) {
-        acc = acc.div(FloatVector.fromArray(S, columnCounts, ow).mul(rowCount));
+        acc = acc.div(FloatVector.fromArray(S, columnCounts, o).mul(rowCount));
       }
-      if (ow + L <= outW) {
-        acc.intoArray(y, yr + ow);
+      if (outW >= L) {
+        acc.intoArray(y, yr + o);
       } else {
-        acc.intoArray(y, yr + ow, S.indexInRange(ow, outW));
+        acc.intoArray(y, yr, S.indexInRange(0, outW));
       }
     }
-  }
-
-  private static FloatVector combine(FloatVector acc, FloatVector v, boolean sum) {
-    return sum ? acc.add(v) : acc.max(v);
   }
 }
