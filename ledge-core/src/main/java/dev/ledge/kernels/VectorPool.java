@@ -95,9 +95,8 @@ public final class VectorPool {
       Arrays.fill(rows, b * rowLength, b * rowLength + g.pW, identity);
       Arrays.fill(rows, b * rowLength + g.pW + g.inW, (b + 1) * rowLength, identity);
     }
-    // Max pooling does not use the counts but gets them too: the JIT may hoist the row pass's
-    // checks
-    // on this array out of its loop, and a null array would then fail them (a deoptimization).
+    // Max pooling gets the counts too, unused: the JIT may hoist the row pass's checks on this
+    // array out of its loop, and a null array would then fail them (a deoptimization).
     float[] columnCounts = columnCounts(g, countIncludePad);
     int[] rowCounts = countIncludePad ? g.paddedCounts()[1] : null;
     int inSize = g.inH * g.inW;
