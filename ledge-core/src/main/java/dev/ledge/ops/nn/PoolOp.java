@@ -22,6 +22,11 @@ import java.util.Arrays;
  *
  * <p>With ceil_mode the last window may reach past the end padding but never starts in it. Padding
  * never contributes: see {@link ReferencePool} for the exact rules.
+ *
+ * <p>Float32 max (without Indices) and average pooling over 1 or 2 dims without dilation run the
+ * {@link VectorPool} kernels when SIMD kernels are on, everything else the reference loops. With
+ * several threads the (batch, channel) planes are split into one range per thread, so results do
+ * not depend on the thread count.
  */
 final class PoolOp implements Operator {
   private static final boolean SIMD = KernelProvider.current().simd();
