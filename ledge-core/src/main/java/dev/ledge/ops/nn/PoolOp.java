@@ -2,6 +2,7 @@ package dev.ledge.ops.nn;
 
 import dev.ledge.graph.Shape;
 import dev.ledge.kernels.KernelProvider;
+import dev.ledge.kernels.Parallel;
 import dev.ledge.kernels.ReferencePool;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.kernels.VectorPool;
@@ -21,6 +22,11 @@ import java.util.Arrays;
  *
  * <p>With ceil_mode the last window may reach past the end padding but never starts in it. Padding
  * never contributes: see {@link ReferencePool} for the exact rules.
+ *
+ * <p>Float32 max (without Indices) and average pooling over 1 or 2 dims without dilation run the
+ * {@link VectorPool} kernels when SIMD kernels are on, everything else the reference loops. With
+ * several threads the (batch, channel) planes are split into one range per thread, so results do
+ * not depend on the thread count.
  */
 final class PoolOp implements Operator {
   private static final boolean SIMD = KernelProvider.current().simd();
@@ -125,8 +131,11 @@ final class PoolOp implements Operator {
     return exec -> run(exec, params);
   }
 
-  /** The window and output shape for one input shape (the node's state between runs). */
-  private record Window(int[] in, SlidingWindow g, int[] out) {}
+  /**
+   * The window and output shape for one input shape, and the plane split reused by every run (the
+   * node's state between runs).
+   */
+  private record Window(int[] in, SlidingWindow g, int[] out, PlaneSplit split) {}
 
   private static Window window(ExecContext ctx, Params p, Tensor x) {
     if (ctx.kernelState() instanceof Window w && x.hasShape(w.in())) {
@@ -145,7 +154,7 @@ final class PoolOp implements Operator {
     SlidingWindow g = p.attrs().window(in, p.attrs().kernel(), p.ceilMode(), ctx::error);
     int[] outShape = x.shape();
     System.arraycopy(SpatialAttributes.outSizes(g, rank), 0, outShape, 2, rank);
-    Window w = new Window(x.shape(), g, outShape);
+    Window w = new Window(x.shape(), g, outShape, new PlaneSplit(p, g));
     ctx.setKernelState(w);
     return w;
   }
@@ -153,53 +162,135 @@ final class PoolOp implements Operator {
   private static void run(ExecContext ctx, Params p) {
     Tensor x = ctx.input(0);
     Window win = window(ctx, p, x);
-    SlidingWindow g = win.g();
     int[] outShape = win.out();
     Tensor y = ctx.output(0, x.dtype(), outShape);
     Tensor ind = p.indices() ? ctx.output(1, DType.INT64, outShape) : null;
     long[] ia = ind == null ? null : ind.longs();
     int io = ind == null ? 0 : ind.offset();
     int planes = x.dim(0) * x.dim(1);
+    PlaneSplit split = win.split();
     switch (x.dtype()) {
-      case FLOAT32 -> {
-        float[] xa = x.floats();
-        float[] ya = y.floats();
-        switch (p.kind()) {
-          case MAX -> {
-            if (ia == null && SIMD && VectorPool.supports(g)) {
-              VectorPool.maxPool2d(xa, x.offset(), ya, y.offset(), planes, g);
-            } else {
-              ReferencePool.maxPool(
-                  xa, x.offset(), ya, y.offset(), ia, io, 0, planes, g, p.columnMajor());
-            }
-          }
-          case AVERAGE ->
-              ReferencePool.avgPool(xa, x.offset(), ya, y.offset(), planes, g, p.countIncludePad());
-          case LP -> ReferencePool.lpPool(xa, x.offset(), ya, y.offset(), planes, g, p.p());
-        }
-      }
-      case FLOAT64 -> {
-        double[] xa = x.doubles();
-        double[] ya = y.doubles();
-        switch (p.kind()) {
-          case MAX ->
-              ReferencePool.maxPool(
-                  xa, x.offset(), ya, y.offset(), ia, io, 0, planes, g, p.columnMajor());
-          case AVERAGE ->
-              ReferencePool.avgPool(xa, x.offset(), ya, y.offset(), planes, g, p.countIncludePad());
-          case LP -> ReferencePool.lpPool(xa, x.offset(), ya, y.offset(), planes, g, p.p());
-        }
-      }
+      case FLOAT32 ->
+          split.run(ctx.threads(), planes, x.floats(), x.offset(), y.floats(), y.offset(), ia, io);
+      case FLOAT64 ->
+          split.run(
+              ctx.threads(), planes, x.doubles(), x.offset(), y.doubles(), y.offset(), ia, io);
       default -> {
         // float16, bfloat16, int8, uint8: every value is exact in float.
-        float[] xa = FloatIo.toFloats(x);
         float[] ya = new float[y.size()];
-        switch (p.kind()) {
-          case MAX -> ReferencePool.maxPool(xa, 0, ya, 0, ia, io, 0, planes, g, p.columnMajor());
-          case AVERAGE -> ReferencePool.avgPool(xa, 0, ya, 0, planes, g, p.countIncludePad());
-          case LP -> ReferencePool.lpPool(xa, 0, ya, 0, planes, g, p.p());
-        }
+        split.run(ctx.threads(), planes, FloatIo.toFloats(x), 0, ya, 0, ia, io);
         FloatIo.store(ya, y);
+      }
+    }
+  }
+
+  /**
+   * Pools a run's planes, split into one contiguous range per thread when there is enough work
+   * (planes are independent, so the result does not depend on the split). Refilled by each run and
+   * kept in the node's state, so a parallel run allocates only {@link Parallel}'s job.
+   */
+  private static final class PlaneSplit implements Parallel.PartTask {
+    /** Window positions one part should at least read to be worth a hand-off to another thread. */
+    private static final long MIN_PART_WORK = 1 << 17;
+
+    private final Params p;
+    private final SlidingWindow g;
+    private Object x;
+    private Object y;
+    private long[] indices;
+    private int xOff;
+    private int yOff;
+    private int iOff;
+    private int planes;
+    private int perPart;
+
+    PlaneSplit(Params p, SlidingWindow g) {
+      this.p = p;
+      this.g = g;
+    }
+
+    /** Pools {@code planes} planes of float[] or double[] {@code x} into {@code y}. */
+    void run(
+        int threads, int planes, Object x, int xOff, Object y, int yOff, long[] indices, int iOff) {
+      long work = (long) planes * g.outSize() * g.kernelSize();
+      int parts = (int) Math.min(Math.min(threads, planes), Math.max(1, work / MIN_PART_WORK));
+      if (parts <= 1) {
+        pool(p, g, x, xOff, y, yOff, indices, iOff, 0, planes);
+        return;
+      }
+      this.x = x;
+      this.y = y;
+      this.indices = indices;
+      this.xOff = xOff;
+      this.yOff = yOff;
+      this.iOff = iOff;
+      this.planes = planes;
+      this.perPart = Math.ceilDiv(planes, parts);
+      try {
+        Parallel.forEach(parts, parts, this);
+      } finally {
+        this.x = null; // no reference to the run's buffers between runs
+        this.y = null;
+        this.indices = null;
+      }
+    }
+
+    @Override
+    public void run(int part) {
+      int p0 = part * perPart;
+      int p1 = Math.min(planes, p0 + perPart);
+      if (p0 < p1) {
+        pool(p, g, x, xOff, y, yOff, indices, iOff, p0, p1);
+      }
+    }
+  }
+
+  /**
+   * Pools planes {@code [p0, p1)} of the whole float[] or double[] input {@code x} (starting at
+   * {@code xOff}) into {@code y} and, for MaxPool's Indices output, {@code indices}.
+   */
+  private static void pool(
+      Params p,
+      SlidingWindow g,
+      Object x,
+      int xOff,
+      Object y,
+      int yOff,
+      long[] indices,
+      int iOff,
+      int p0,
+      int p1) {
+    int n = p1 - p0;
+    int xo = xOff + p0 * g.inSize();
+    int yo = yOff + p0 * g.outSize();
+    int io = iOff + p0 * g.outSize();
+    boolean cip = p.countIncludePad();
+    if (x instanceof float[] xa && y instanceof float[] ya) {
+      boolean vector = SIMD && VectorPool.supports(g);
+      switch (p.kind()) {
+        case MAX -> {
+          if (vector && indices == null) {
+            VectorPool.maxPool2d(xa, xo, ya, yo, n, g);
+          } else {
+            ReferencePool.maxPool(xa, xo, ya, yo, indices, io, p0, n, g, p.columnMajor());
+          }
+        }
+        case AVERAGE -> {
+          if (vector) {
+            VectorPool.avgPool2d(xa, xo, ya, yo, n, g, cip);
+          } else {
+            ReferencePool.avgPool(xa, xo, ya, yo, n, g, cip);
+          }
+        }
+        case LP -> ReferencePool.lpPool(xa, xo, ya, yo, n, g, p.p());
+      }
+    } else {
+      double[] xa = (double[]) x;
+      double[] ya = (double[]) y;
+      switch (p.kind()) {
+        case MAX -> ReferencePool.maxPool(xa, xo, ya, yo, indices, io, p0, n, g, p.columnMajor());
+        case AVERAGE -> ReferencePool.avgPool(xa, xo, ya, yo, n, g, cip);
+        case LP -> ReferencePool.lpPool(xa, xo, ya, yo, n, g, p.p());
       }
     }
   }

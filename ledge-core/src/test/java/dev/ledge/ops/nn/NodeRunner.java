@@ -26,6 +26,7 @@ final class NodeRunner {
   private final List<Boolean> constant = new ArrayList<>();
   private int outputs = 1;
   private boolean dynamic;
+  private int threads = 1;
 
   private NodeRunner(String op) {
     this.op = op;
@@ -81,6 +82,12 @@ final class NodeRunner {
     return this;
   }
 
+  /** Runs the session on {@code n} threads (default 1). */
+  NodeRunner threads(int n) {
+    threads = n;
+    return this;
+  }
+
   NodeRunner outputs(int n) {
     outputs = n;
     return this;
@@ -126,7 +133,11 @@ final class NodeRunner {
   List<Tensor> run() {
     // Operator tests test the operator: graph passes (which may remove it) have their own tests.
     Session s =
-        model().newSession(SessionOptions.defaults().optimizationLevel(OptimizationLevel.NONE));
+        model()
+            .newSession(
+                SessionOptions.defaults()
+                    .threads(threads)
+                    .optimizationLevel(OptimizationLevel.NONE));
     Map<String, Tensor> feed = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       if (inputs.get(i) != null && !constant.get(i)) {

@@ -12,6 +12,7 @@ import dev.ledge.LedgeException;
 import dev.ledge.tensor.DType;
 import dev.ledge.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +134,50 @@ class PoolOpTest {
                 .input(x)
                 .run0();
         assertClose((int[]) e[0], (double[]) e[1], y, 1e-6);
+      }
+    }
+  }
+
+  @Test
+  void splitAcrossThreadsGivesTheSameBitsAsOneThread() {
+    // Each has enough work to split (planes x outputs x kernel >= 2 x 2^17, see PoolOp); the
+    // configurations of common CNNs plus odd ones.
+    int[][] configs = { // kernel, stride, pad begin, pad end, ceil, count_include_pad
+      {3, 1, 1, 1, 0, 0},
+      {3, 2, 0, 1, 0, 0},
+      {3, 2, 1, 1, 1, 1},
+      {2, 2, 0, 0, 0, 0},
+      {2, 2, 0, 1, 1, 0},
+      {3, 3, 2, 0, 1, 1},
+      {5, 1, 2, 2, 0, 1}
+    };
+    int seed = 20;
+    for (int[] c : configs) {
+      for (String kind : new String[] {"max", "avg"}) {
+        Tensor x = random(seed++, 2, 40, 64, 50);
+        int[] k = {c[0], c[0]};
+        int[] s = {c[1], c[1]};
+        int[] pb = {c[2], c[2]};
+        int[] pe = {c[3], c[3]};
+        boolean ceil = c[4] != 0;
+        boolean include = c[5] != 0;
+        Object[] e = naive(x, kind, k, s, new int[] {1, 1}, pb, pe, ceil, include, 0);
+        Tensor[] y = new Tensor[2];
+        for (int t = 1; t <= 2; t++) {
+          NodeRunner n =
+              NodeRunner.op(kind.equals("max") ? "MaxPool" : "AveragePool")
+                  .threads(t)
+                  .ints("kernel_shape", k[0], k[1])
+                  .ints("strides", s[0], s[1])
+                  .ints("pads", pb[0], pb[1], pe[0], pe[1])
+                  .attr("ceil_mode", ceil ? 1L : 0L);
+          if (kind.equals("avg")) {
+            n.attr("count_include_pad", include ? 1L : 0L);
+          }
+          y[t - 1] = n.input(x).run0();
+          assertClose((int[]) e[0], (double[]) e[1], y[t - 1], kind.equals("max") ? 0 : 1e-6);
+        }
+        assertArrayEquals(y[0].floats(), y[1].floats(), kind + " " + Arrays.toString(c));
       }
     }
   }
