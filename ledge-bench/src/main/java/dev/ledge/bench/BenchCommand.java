@@ -112,13 +112,24 @@ final class BenchCommand implements Callable<Integer> {
           "After the timed runs, run --runs more times with per-operator timing and print the table (not part of the reported latency).")
   boolean profile;
 
+  @Option(
+      names = "--reloads",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "After the timed runs, create N more sessions from the file in each engine (alternating,"
+              + " closing each) and print the median warm load time and Ledge's bytes allocated per"
+              + " load (default: ${DEFAULT-VALUE}).")
+  int reloads;
+
   /** Timed runs are split into this many blocks, Ledge's and ONNX Runtime's alternating. */
   static final int BLOCKS = 5;
 
   @Override
   public Integer call() throws OrtException, IOException {
-    if (runs < 1 || warmup < 0 || threads < 1) {
-      throw new LedgeException("--runs must be >= 1, --warmup >= 0, --threads >= 1");
+    if (runs < 1 || warmup < 0 || threads < 1 || reloads < 0) {
+      throw new LedgeException(
+          "--runs must be >= 1, --warmup >= 0, --threads >= 1, --reloads >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Tensor> feed = inputs();
@@ -203,9 +214,19 @@ final class BenchCommand implements Callable<Integer> {
             "ratio:    %.2f (Ledge/ORT median latency; < 1 means Ledge is faster)%n",
             l.median / o.median);
       }
+      Reloads warm = reloads > 0 ? reload(mx) : null;
+      if (warm != null) {
+        out.printf(
+            "reload:   ledge median %.1f ms (%,d B allocated per load)",
+            warm.ledgeMs(), warm.ledgeAllocBytes());
+        if (compareOrt) {
+          out.printf("  ort median %.1f ms", warm.ortMs());
+        }
+        out.printf("  (%d warm loads each)%n", reloads);
+      }
       out.flush();
       if (json != null) {
-        writeJson(l, o, ledgeLoadMs, ortLoadMs, allocPerRun, intoPerRun, mem);
+        writeJson(l, o, ledgeLoadMs, ortLoadMs, allocPerRun, intoPerRun, mem, warm);
       }
       if (profile) {
         printProfile(m, feed, out);
@@ -217,6 +238,39 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Median warm session creation in each engine (ort NaN without --compare-ort). */
+  record Reloads(double ledgeMs, long ledgeAllocBytes, double ortMs) {}
+
+  /**
+   * Creates {@link #reloads} sessions from the file in each engine, alternating, each closed before
+   * the next: what a long-running process pays to load a model again once both engines' code is
+   * warm. Ledge's allocation is counted on this thread (loading is single-threaded).
+   */
+  private Reloads reload(com.sun.management.ThreadMXBean mx) throws OrtException {
+    double[] ledge = new double[reloads];
+    double[] ortMs = new double[reloads];
+    long allocated = 0;
+    for (int i = 0; i < reloads; i++) {
+      long a0 = mx.getCurrentThreadAllocatedBytes();
+      long s = System.nanoTime();
+      try (Session ignored =
+          Model.load(model).newSession(SessionOptions.defaults().threads(threads))) {
+        ledge[i] = (System.nanoTime() - s) / 1e6;
+      }
+      allocated += mx.getCurrentThreadAllocatedBytes() - a0;
+      if (compareOrt) {
+        long s2 = System.nanoTime();
+        try (OrtRunner ignored = new OrtRunner(model, threads)) {
+          ortMs[i] = (System.nanoTime() - s2) / 1e6;
+        }
+      }
+    }
+    return new Reloads(
+        Stats.of(ledge).median,
+        allocated / reloads,
+        compareOrt ? Stats.of(ortMs).median : Double.NaN);
   }
 
   /** OUTPUT -> INPUT pairs of --carry, checked against the feed. */
@@ -344,7 +398,14 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void writeJson(
-      Stats l, Stats o, double ledgeLoad, double ortLoad, long alloc, long into, MemoryStats mem)
+      Stats l,
+      Stats o,
+      double ledgeLoad,
+      double ortLoad,
+      long alloc,
+      long into,
+      MemoryStats mem,
+      Reloads warm)
       throws IOException {
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"model\": \"")
@@ -356,22 +417,33 @@ final class BenchCommand implements Callable<Integer> {
             java.util.Locale.ROOT,
             "  \"ledge\": {\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f,"
                 + " \"alloc_bytes_per_run\": %d, \"alloc_bytes_per_run_into_outputs\": %d,"
-                + " \"arena_bytes\": %d, \"intermediate_bytes\": %d}",
+                + " \"arena_bytes\": %d, \"intermediate_bytes\": %d%s}",
             ledgeLoad,
             l.median,
             l.p90,
             alloc,
             into,
             mem.arenaBytes(),
-            mem.intermediateBytes()));
+            mem.intermediateBytes(),
+            warm == null
+                ? ""
+                : String.format(
+                    java.util.Locale.ROOT,
+                    ", \"warm_load_ms\": %.3f, \"load_alloc_bytes\": %d",
+                    warm.ledgeMs(),
+                    warm.ledgeAllocBytes())));
     if (o != null) {
       sb.append(
           String.format(
               java.util.Locale.ROOT,
-              ",\n  \"ort\": {\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f},\n  \"ratio\": %.4f",
+              ",\n  \"ort\": {\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f%s},"
+                  + "\n  \"ratio\": %.4f",
               ortLoad,
               o.median,
               o.p90,
+              warm == null
+                  ? ""
+                  : String.format(java.util.Locale.ROOT, ", \"warm_load_ms\": %.3f", warm.ortMs()),
               l.median / o.median));
     }
     sb.append("\n}\n");

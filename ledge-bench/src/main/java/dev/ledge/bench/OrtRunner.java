@@ -30,6 +30,8 @@ final class OrtRunner implements AutoCloseable {
     o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
     o.setIntraOpNumThreads(threads);
     o.setInterOpNumThreads(1);
+    // Warnings about the model (unused initializers in the light models) would flood the output.
+    o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     session = env.createSession(model.toString(), o);
   }
 
