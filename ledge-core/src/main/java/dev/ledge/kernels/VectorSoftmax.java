@@ -35,9 +35,20 @@ public final class VectorSoftmax {
 
   private VectorSoftmax() {}
 
-  /** True if {@link #run} handles rows of {@code len} elements {@code stride} apart. */
-  public static boolean supports(int len, int stride) {
-    return stride == 1 ? len >= L : stride >= L;
+  /**
+   * Below this many elements per call the scalar reference is used: it costs microseconds there,
+   * and a kernel called once per inference on a 1000-class output would otherwise run as
+   * interpreted Vector API code, boxing every vector, for the hundreds of calls it takes C2 to
+   * compile it.
+   */
+  public static final int MIN_ELEMENTS = 4096;
+
+  /**
+   * True if {@link #run} handles {@code outer} groups of rows of {@code len} elements {@code
+   * stride} apart, and the call is large enough to be worth it ({@link #MIN_ELEMENTS}).
+   */
+  public static boolean supports(int outer, int len, int stride) {
+    return (long) outer * len * stride >= MIN_ELEMENTS && (stride == 1 ? len >= L : stride >= L);
   }
 
   /**

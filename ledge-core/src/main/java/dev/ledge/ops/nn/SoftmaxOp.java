@@ -96,7 +96,7 @@ final class SoftmaxOp implements Operator {
     if (SIMD
         && kind != Kind.HARDMAX
         && x.dtype() == DType.FLOAT32
-        && VectorSoftmax.supports(len, stride)) {
+        && VectorSoftmax.supports(outer, len, stride)) {
       VectorSoftmax.run(
           x.floats(),
           x.offset(),

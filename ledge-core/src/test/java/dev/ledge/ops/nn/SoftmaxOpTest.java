@@ -102,7 +102,9 @@ class SoftmaxOpTest {
    */
   @Test
   void float32MatchesTheDefinitionOnTailsAndSpecialValues() {
-    int[][] shapes = {{1, 1}, {3, 7}, {2, 33}, {1, 1000}, {2, 5, 3}, {1, 4, 17}, {2, 3, 40}};
+    int[][] shapes = {
+      {1, 1}, {3, 7}, {2, 33}, {1, 1000}, {5, 1000}, {2, 5, 3}, {1, 4, 17}, {2, 3, 40}, {3, 40, 50}
+    };
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
     for (int[] shape : shapes) {
       for (int axis = 0; axis < shape.length; axis++) {
