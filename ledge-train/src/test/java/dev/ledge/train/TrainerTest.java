@@ -10,6 +10,8 @@ import dev.ledge.graph.ModelDef;
 import dev.ledge.runtime.Model;
 import dev.ledge.runtime.Session;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.train.autograd.GradientRule;
+import dev.ledge.train.autograd.GradientRules;
 import dev.ledge.train.data.ArrayDataset;
 import dev.ledge.train.data.Batch;
 import dev.ledge.train.data.DataLoader;
@@ -176,6 +178,63 @@ class TrainerTest {
     }
     // The original model is untouched.
     assertEquals(0.0, m.graph().initializers().get("bn1.running_mean").getDouble(0));
+  }
+
+  /**
+   * Training graphs pool with MaxPoolWithArgmax: the same gradients, bit for bit, as MaxPool with
+   * its standard rule (kept when the caller overrides MaxPool's rule).
+   */
+  @Test
+  void maxPoolsRecordTheirArgmaxWithoutChangingGradients() {
+    ModelDef m =
+        Sequential.input("input", 1, 8, 8)
+            .conv2d(4, 3, 1, 1)
+            .relu()
+            .maxPool(2)
+            .conv2d(3, 3)
+            .maxPool(2)
+            .flatten()
+            .dense(3)
+            .build(6);
+    TrainingGraph fast = TrainingGraph.of(m, new CrossEntropyLoss()).build();
+    GradientRules custom = GradientRules.standardCopy();
+    GradientRule standard = GradientRules.standard().find("", "MaxPool");
+    custom.register("MaxPool", c -> standard.backward(c)); // another object: no rewrite
+    TrainingGraph plain = TrainingGraph.of(m, new CrossEntropyLoss()).rules(custom).build();
+    assertEquals(2, count(fast, "MaxPoolWithArgmax"));
+    assertEquals(0, count(fast, "MaxPool"));
+    assertEquals(2, count(plain, "MaxPool"));
+    ArrayDataset d = bars(16, 5);
+    Batch b = DataLoader.builder(d).batchSize(16).build().epoch(0).iterator().next();
+    Map<String, Tensor> gf = gradients(fast, b);
+    Map<String, Tensor> gp = gradients(plain, b);
+    assertEquals(fast.parameters().size(), gf.size());
+    for (String p : fast.parameters()) {
+      assertArrayEquals(gp.get(p).floats(), gf.get(p).floats(), "gradient of " + p);
+    }
+  }
+
+  private static long count(TrainingGraph tg, String opType) {
+    return tg.definition().graph().nodes().stream().filter(n -> n.opType().equals(opType)).count();
+  }
+
+  /** The parameter gradients of one batch, by parameter name. */
+  private static Map<String, Tensor> gradients(TrainingGraph tg, Batch b) {
+    Map<String, Tensor> feeds = new java.util.HashMap<>();
+    for (String p : tg.parameters()) {
+      feeds.put(p, tg.inferenceModel().graph().initializers().get(p));
+    }
+    feeds.put(tg.input(), b.features());
+    feeds.putAll(tg.lossFunction().feeds(b));
+    Map<String, Tensor> out;
+    try (Session s = tg.model().newSession()) {
+      out = s.run(feeds);
+    }
+    Map<String, Tensor> g = new java.util.LinkedHashMap<>();
+    for (String p : tg.parameters()) {
+      g.put(p, out.get(tg.gradients().get(p)));
+    }
+    return g;
   }
 
   @Test

@@ -1,8 +1,10 @@
 package dev.ledge.train.ops;
 
+import dev.ledge.LedgeException;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.OpContext;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * The window geometry of a convolution or pooling over one to three spatial dims, always stored as
@@ -88,6 +90,52 @@ final class Geometry {
       }
       return a;
     }
+  }
+
+  /**
+   * The output spatial dims of pooling {@code inDims} with these attributes, as ONNX MaxPool
+   * computes them: auto_pad SAME gives ceil(in / stride); otherwise (in + pads - window extent) /
+   * stride + 1, rounded down or (ceil_mode) up, but never starting a window in the end padding.
+   */
+  static int[] pooledDims(
+      Attrs a, int[] inDims, boolean ceil, Function<String, LedgeException> err) {
+    int r = inDims.length;
+    if (a.kernel.length != r) {
+      throw err.apply(
+          "input has " + r + " spatial dims, kernel_shape " + Arrays.toString(a.kernel));
+    }
+    int[] out = new int[r];
+    for (int i = 0; i < r; i++) {
+      int s = a.strides == null ? 1 : (int) a.strides[i];
+      int d = a.dilations == null ? 1 : (int) a.dilations[i];
+      long span = (a.kernel[i] - 1) * d + 1;
+      if (a.autoPad.startsWith("SAME")) {
+        out[i] = Math.ceilDiv(inDims[i], s);
+        continue;
+      }
+      long pb = a.autoPad.equals("VALID") || a.pads == null ? 0 : a.pads[i];
+      long pe = a.autoPad.equals("VALID") || a.pads == null ? 0 : a.pads[i + r];
+      long room = inDims[i] + pb + pe - span;
+      if (room < 0) {
+        throw err.apply(
+            "spatial dim "
+                + i
+                + " of size "
+                + inDims[i]
+                + " (padded by "
+                + pb
+                + "+"
+                + pe
+                + ") is smaller than the window extent "
+                + span);
+      }
+      long o = (ceil ? Math.ceilDiv(room, s) : room / s) + 1;
+      if (ceil && (o - 1) * s >= inDims[i] + pb) {
+        o--; // the last window would start in the end padding
+      }
+      out[i] = (int) o;
+    }
+    return out;
   }
 
   /**

@@ -5,9 +5,9 @@ import dev.ledge.ops.OperatorRegistry;
 
 /**
  * Ledge's training operators, in their own domain {@value #DOMAIN}: backward kernels that ONNX
- * lacks (ConvGradInput, MaxPoolGrad, ...), the training-mode Dropout, and the losses with their
- * gradients. Backward graphs mix them with standard ONNX ops and run on the same runtime through
- * {@link #registry()}.
+ * lacks (ConvGradInput, MaxPoolGrad, ...), forward forms that keep what backward needs
+ * (MaxPoolWithArgmax), the training-mode Dropout, and the losses with their gradients. Backward
+ * graphs mix them with standard ONNX ops and run on the same runtime through {@link #registry()}.
  */
 public final class TrainOperators implements OperatorFamily {
   /** The operator domain of training ops. */
@@ -34,6 +34,7 @@ public final class TrainOperators implements OperatorFamily {
     }
     r.register(DOMAIN, "SoftmaxGrad", new SoftmaxGradOp(false));
     r.register(DOMAIN, "LogSoftmaxGrad", new SoftmaxGradOp(true));
+    r.register(DOMAIN, "MaxPoolWithArgmax", new MaxPoolArgmaxOp());
     r.register(DOMAIN, "MaxPoolGrad", new PoolGradOp(true));
     r.register(DOMAIN, "AveragePoolGrad", new PoolGradOp(false));
     r.register(DOMAIN, "GlobalAveragePoolGrad", new GlobalAveragePoolGradOp());
