@@ -18,9 +18,10 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>float64 uses direct loops over the definition (the reference, checked against finite
- * differences); float32 uses im2col and one GEMM per group over a chunk of images, except for
- * depthwise convolutions (one input channel per group), where direct loops are faster. Both are
- * tested against each other.
+ * differences). float32 uses {@link ShiftedConv} for stride-1 2-D convolutions it takes (no im2col:
+ * kernel taps are offsets into the input planes), else im2col and one GEMM per group over a chunk
+ * of images, except for depthwise convolutions (one input channel per group), where direct loops
+ * are faster. All are tested against the float64 loops.
  */
 final class ConvGradOp implements Operator {
   private static final ThreadLocal<float[][]> SCRATCH =
@@ -115,9 +116,19 @@ final class ConvGradOp implements Operator {
     }
     Tensor out = ctx.output(0, DType.FLOAT32, input ? xs : ws);
     float[] o = out.floats();
-    Arrays.fill(o, out.offset(), out.offset() + out.size(), 0f);
     float[] other = (input ? w : x).floats();
     int otherOff = (input ? w : x).offset();
+    if (input && s.cg > 1 && ShiftedConv.fitsInputGrad(g, s.cg)) {
+      ShiftedConv.inputGrad(
+          g, n, s.cg, s.mg, group, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
+      return;
+    }
+    Arrays.fill(o, out.offset(), out.offset() + out.size(), 0f);
+    if (!input && !(s.cg == 1 && s.group > 1) && ShiftedConv.fitsWeightGrad(g, s.mg, s.cg)) {
+      ShiftedConv.weightGrad(
+          g, n, s.cg, s.mg, group, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
+      return;
+    }
     if (s.cg == 1 && s.group > 1) {
       // Depthwise: a GEMM of one input channel per group is mostly overhead.
       direct(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
