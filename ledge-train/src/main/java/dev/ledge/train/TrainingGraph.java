@@ -31,8 +31,10 @@ import java.util.function.Predicate;
  * statistics and returning updated running statistics; Dropout replaced by the seeded {@code
  * dev.ledge.train.Dropout}; float MaxPool replaced by {@code dev.ledge.train.MaxPoolWithArgmax},
  * which records where each maximum came from so that the backward pass scatters instead of
- * searching every window again), the loss, and the backward pass from {@link Autograd}. Trainable
- * parameters and running statistics are graph inputs, fed by the {@link Trainer} every step.
+ * searching every window again; float32 Conv nodes the training kernels take replaced by {@code
+ * dev.ledge.train.Conv}, see {@link TrainOperators#trainsConv}), the loss, and the backward pass
+ * from {@link Autograd}. Trainable parameters and running statistics are graph inputs, fed by the
+ * {@link Trainer} every step.
  *
  * <p>Which initializers are trained: every float32 initializer that is not frozen and not in a
  * non-trainable position (BatchNormalization running mean and variance; bounds, ratios, scales and
@@ -226,8 +228,13 @@ public final class TrainingGraph {
       boolean argmaxPools =
           rules.find("", "MaxPool") == GradientRules.standard().find("", "MaxPool")
               && rules.find(TrainOperators.DOMAIN, "MaxPoolWithArgmax") != null;
+      boolean trainConvs =
+          rules.find("", "Conv") == GradientRules.standard().find("", "Conv")
+              && rules.find(TrainOperators.DOMAIN, "Conv") != null;
       Map<String, ValueType> types =
-          argmaxPools ? Model.of(def, TrainOperators.registry()).inferredTypes() : Map.of();
+          argmaxPools || trainConvs
+              ? Model.of(def, TrainOperators.registry()).inferredTypes()
+              : Map.of();
       for (int idx = 0; idx < g.nodes().size(); idx++) {
         Node n = g.nodes().get(idx);
         Set<Integer> slots = n.domain().isEmpty() ? NON_TRAINABLE_SLOTS.get(n.opType()) : null;
@@ -274,6 +281,26 @@ public final class TrainingGraph {
                       n.inputs(),
                       List.of(y, b.fresh(y + "/argmax")),
                       a));
+        } else if (n.opType().equals("Conv")
+            && trainConvs
+            && types.get(n.input(0)) instanceof ValueType.TensorType xt
+            && xt.dtype() == DType.FLOAT32
+            && types.get(n.input(1)) instanceof ValueType.TensorType wt
+            && wt.shape() != null
+            && TrainOperators.trainsConv(
+                wt.shape().toIntsOrNull(),
+                n.attribute("group") == null ? 1 : n.attribute("group").asInt(),
+                n.attribute("strides") == null ? null : n.attribute("strides").asInts())) {
+          g.nodes()
+              .set(
+                  idx,
+                  new Node(
+                      n.name(),
+                      "Conv",
+                      TrainOperators.DOMAIN,
+                      n.inputs(),
+                      n.outputs(),
+                      n.attributes()));
         } else if (n.opType().equals("Dropout")) {
           float ratio = n.attribute("ratio") != null ? n.attribute("ratio").asFloat() : 0.5f;
           if (onnx >= 12 && !n.input(1).isEmpty()) {

@@ -17,6 +17,7 @@ final class SpatialRules {
 
   static void register(GradientRules r) {
     r.register("Conv", SpatialRules::conv);
+    r.register(TrainOperators.DOMAIN, "Conv", SpatialRules::conv);
     r.register("MaxPool", c -> pool(c, "MaxPoolGrad"));
     r.register(
         TrainOperators.DOMAIN,

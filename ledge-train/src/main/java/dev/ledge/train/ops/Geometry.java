@@ -93,22 +93,27 @@ final class Geometry {
   }
 
   /**
-   * The output spatial dims of pooling {@code inDims} with these attributes, as ONNX MaxPool
-   * computes them: auto_pad SAME gives ceil(in / stride); otherwise (in + pads - window extent) /
-   * stride + 1, rounded down or (ceil_mode) up, but never starting a window in the end padding.
+   * The output spatial dims of a window over {@code inDims} with these attributes and kernel, as
+   * ONNX Conv and MaxPool compute them: auto_pad SAME gives ceil(in / stride); otherwise (in + pads
+   * - window extent) / stride + 1, rounded down or (pooling's ceil_mode) up, but never starting a
+   * window in the end padding.
    */
-  static int[] pooledDims(
-      Attrs a, int[] inDims, boolean ceil, Function<String, LedgeException> err) {
+  static int[] outputDims(
+      Attrs a, long[] kernel, int[] inDims, boolean ceil, Function<String, LedgeException> err) {
     int r = inDims.length;
-    if (a.kernel.length != r) {
-      throw err.apply(
-          "input has " + r + " spatial dims, kernel_shape " + Arrays.toString(a.kernel));
+    if (kernel.length != r) {
+      throw err.apply("input has " + r + " spatial dims, kernel " + Arrays.toString(kernel));
+    }
+    if ((a.strides != null && a.strides.length != r)
+        || (a.dilations != null && a.dilations.length != r)
+        || (a.pads != null && a.pads.length != 2 * r)) {
+      throw err.apply("attributes do not match " + r + " spatial dims");
     }
     int[] out = new int[r];
     for (int i = 0; i < r; i++) {
       int s = a.strides == null ? 1 : (int) a.strides[i];
       int d = a.dilations == null ? 1 : (int) a.dilations[i];
-      long span = (a.kernel[i] - 1) * d + 1;
+      long span = (kernel[i] - 1) * d + 1;
       if (a.autoPad.startsWith("SAME")) {
         out[i] = Math.ceilDiv(inDims[i], s);
         continue;

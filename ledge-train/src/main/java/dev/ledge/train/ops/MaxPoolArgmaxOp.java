@@ -46,7 +46,7 @@ final class MaxPoolArgmaxOp implements Operator {
         in[i] = known ? (int) d.value() : 0;
       }
       if (known) {
-        for (int o : Geometry.pooledDims(a, in, ceil, ctx::error)) {
+        for (int o : Geometry.outputDims(a, a.kernel(), in, ceil, ctx::error)) {
           dims.add(Dim.of(o));
         }
       } else {
@@ -68,7 +68,7 @@ final class MaxPoolArgmaxOp implements Operator {
           "X has shape " + Arrays.toString(xs) + ", expected rank " + (r + 2) + " for the kernel");
     }
     int[] in = Arrays.copyOfRange(xs, 2, xs.length);
-    int[] out = Geometry.pooledDims(a, in, ceil, ctx::error);
+    int[] out = Geometry.outputDims(a, a.kernel(), in, ceil, ctx::error);
     Geometry g = Geometry.of(ctx, a, in, out, a.kernel(), ceil);
     int[] ys = xs.clone();
     System.arraycopy(out, 0, ys, 2, r);

@@ -5,20 +5,22 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 gradients of stride-1 2-D convolutions without im2col. With stride 1, output position
+ * Float32 stride-1 2-D convolution and its gradients without im2col. With stride 1, output position
  * (oh, ow) meets input position (oh + kh * dh, ow + kw * dw) through tap (kh, kw): once the planes
  * are zero-padded and laid out with one row pitch, every tap is a fixed offset into the input plane
  * and whole planes can be walked as flat arrays, full vectors at a time (the padding columns carry
  * zeros through the sums).
  *
  * <ul>
+ *   <li>{@link #forward}: {@code y[m, q] = sum over (c, t) of W[m, c, t] * xp[c, q + offset(t)]}
+ *       with xp the zero-padded input; 4 output channels x 4 vectors of positions per register
+ *       tile, rows cropped to y's width after.
+ *   <li>{@link #inputGrad}: the same correlation of dY padded by the kernel reach with the flipped
+ *       and transposed kernel.
  *   <li>{@link #weightGrad}: {@code dW[m, (c, t)] = sum over images and positions q of dY[m, q] *
  *       x[c, q + offset(t)]}, dY's rows padded to x's pitch: a GEMM whose second operand is read
  *       straight from x at those offsets; 4 x 4 register tiles of dW, summed over a cache-sized
  *       chunk of images at a time.
- *   <li>{@link #inputGrad}: {@code dx[c, q] = sum over m and t of W[m, c, t] * dYp[m, q +
- *       offset'(t)]}, a correlation of dY padded by the kernel reach with the flipped kernel; 4
- *       channels x 4 vectors of positions per register tile, rows cropped to dx's width after.
  * </ul>
  *
  * Every sum runs in a fixed order (vector lanes, then the lanes one by one), so results depend only
@@ -194,7 +196,60 @@ final class ShiftedConv {
     }
   }
 
-  // ---- input gradient ----
+  // ---- forward and input gradient: correlations ----
+
+  /** Whether {@link #forward} takes this convolution (per group: mg output channels). */
+  static boolean fitsForward(Geometry g, int mg) {
+    return SIMD && stride1Plane(g) && mg >= 4;
+  }
+
+  /**
+   * {@code y = conv(x, W) + B} for {@code n} images: x {@code [n, group * cg, inH, inW]}, W {@code
+   * [group * mg, cg, kH, kW]}, B {@code [group * mg]} or null, y {@code [n, group * mg, outH,
+   * outW]} (overwritten).
+   */
+  static void forward(
+      Geometry g,
+      int n,
+      int cg,
+      int mg,
+      int group,
+      float[] x,
+      int xo,
+      float[] w,
+      int wo,
+      float[] bias,
+      int bo,
+      float[] y,
+      int yo) {
+    int kh = g.k[1];
+    int kw = g.k[2];
+    int hq = g.in[1] + g.pb[1] + g.pe[1];
+    int wq = g.in[2] + g.pb[2] + g.pe[2];
+    int[] tapOff = new int[kh * kw];
+    for (int a = 0, t = 0; a < kh; a++) {
+      for (int b = 0; b < kw; b++, t++) {
+        tapOff[t] = a * g.d[1] * wq + b * g.d[2];
+      }
+    }
+    int blocks = (mg + 3) / 4;
+    int steps = cg * kh * kw;
+    float[] packed = scratch(1, group * blocks * steps * 4);
+    for (int grp = 0; grp < group; grp++) {
+      for (int blk = 0; blk < blocks; blk++) {
+        int m0 = grp * mg + Math.min(blk * 4, mg - 4);
+        int at = (grp * blocks + blk) * steps * 4;
+        for (int s = 0; s < steps; s++) {
+          for (int q = 0; q < 4; q++) {
+            packed[at + s * 4 + q] = w[wo + (m0 + q) * steps + s];
+          }
+        }
+      }
+    }
+    correlate(
+        n, group, mg, cg, kh * kw, x, xo, g.in[1], g.in[2], g.pb[1], g.pb[2], hq, wq, tapOff,
+        packed, y, yo, g.out[1], g.out[2], bias, bo);
+  }
 
   /**
    * {@code dx = dL/dx} (overwritten) for {@code n} images: dy {@code [n, group * mg, outH, outW]},
@@ -212,39 +267,22 @@ final class ShiftedConv {
       int wo,
       float[] dx,
       int dxo) {
-    int l = Simd.L;
-    int c = cg * group;
-    int m = mg * group;
     int kh = g.k[1];
     int kw = g.k[2];
     int taps = kh * kw;
-    int h = g.in[1];
-    int wd = g.in[2];
-    int outH = g.out[1];
-    int outW = g.out[2];
     // dY padded so that dx[ih, iw] = sum over taps of W[tap] * dyp[ih + rowShift, iw + colShift].
     int top = (kh - 1) * g.d[1] - g.pb[1];
     int left = (kw - 1) * g.d[2] - g.pb[2];
-    int wq = wd + (kw - 1) * g.d[2];
-    int planeQ = (h + (kh - 1) * g.d[1]) * wq;
-    int span = roundUp(h * wq, 4 * l); // dx plane at dY's pitch, in whole tiles
-    // Reads run up to (kW - 1) * dW + 4L past the last dY plane.
-    int qSize = m * planeQ + (kw - 1) * g.d[2] + 4 * l;
-    float[] dyp = scratch(0, qSize);
-    java.util.Arrays.fill(dyp, 0, qSize, 0f); // the borders stay 0: only interiors are copied
-    float[] out = scratch(2, c * span);
-    // Reduction step s = (m within the group, tap), in that order: its offset into the padded dY
-    // planes of the group, and the four packed weights of each block of 4 channels.
-    int steps = mg * taps;
-    int[] off = new int[steps];
-    for (int mm = 0, s = 0; mm < mg; mm++) {
-      for (int a = 0; a < kh; a++) {
-        for (int b = 0; b < kw; b++, s++) {
-          off[s] = mm * planeQ + (kh - 1 - a) * g.d[1] * wq + (kw - 1 - b) * g.d[2];
-        }
+    int hq = g.in[1] + (kh - 1) * g.d[1];
+    int wq = g.in[2] + (kw - 1) * g.d[2];
+    int[] tapOff = new int[taps];
+    for (int a = 0, t = 0; a < kh; a++) {
+      for (int b = 0; b < kw; b++, t++) {
+        tapOff[t] = (kh - 1 - a) * g.d[1] * wq + (kw - 1 - b) * g.d[2];
       }
     }
     int blocks = (cg + 3) / 4;
+    int steps = mg * taps;
     float[] packed = scratch(1, group * blocks * steps * 4);
     for (int grp = 0; grp < group; grp++) {
       for (int blk = 0; blk < blocks; blk++) {
@@ -259,30 +297,90 @@ final class ShiftedConv {
         }
       }
     }
+    correlate(
+        n, group, cg, mg, taps, dy, dyo, g.out[1], g.out[2], top, left, hq, wq, tapOff, packed, dx,
+        dxo, g.in[1], g.in[2], null, 0);
+  }
+
+  /**
+   * The correlation behind {@link #forward} and {@link #inputGrad}, per image: the source planes
+   * ({@code group * ip} of {@code srcH x srcW}) are copied into zero planes of {@code hq x wq} at
+   * (top, left); then {@code out[o, q] = sum over (i, t) of packed weight * src[i, q + tapOff[t]]}
+   * for the {@code op} outputs of each group, at pitch wq; rows are cropped to {@code outW} into
+   * dst {@code [n, group * op, outH, outW]}, adding {@code bias[o]} if not null. Packed weights:
+   * for each group and block of 4 outputs (the last block overlapping the one before), for each
+   * step (input channel within the group, tap), the 4 outputs' weights.
+   */
+  private static void correlate(
+      int n,
+      int group,
+      int op,
+      int ip,
+      int taps,
+      float[] src,
+      int srcOff,
+      int srcH,
+      int srcW,
+      int top,
+      int left,
+      int hq,
+      int wq,
+      int[] tapOff,
+      float[] packed,
+      float[] dst,
+      int dstOff,
+      int outH,
+      int outW,
+      float[] bias,
+      int biasOff) {
+    int l = Simd.L;
+    int in = group * ip;
+    int out = group * op;
+    int planeQ = hq * wq;
+    int span = roundUp(outH * wq, 4 * l); // output plane at the source pitch, in whole tiles
+    int maxTap = 0;
+    for (int t : tapOff) {
+      maxTap = Math.max(maxTap, t);
+    }
+    int steps = ip * taps;
+    int[] off = new int[steps];
+    for (int i = 0, s = 0; i < ip; i++) {
+      for (int t = 0; t < taps; t++, s++) {
+        off[s] = i * planeQ + tapOff[t];
+      }
+    }
+    int srcSize = in * planeQ + maxTap + span; // reads run past the last plane
+    float[] sp = scratch(0, srcSize);
+    java.util.Arrays.fill(sp, 0, srcSize, 0f); // the borders stay 0: only interiors are copied
+    float[] o = scratch(2, out * span);
+    int blocks = (op + 3) / 4;
     for (int b = 0; b < n; b++) {
-      copyRows(dy, dyo + b * m * outH * outW, m, outH, outW, dyp, top * wq + left, planeQ, wq);
+      copyRows(src, srcOff + b * in * srcH * srcW, in, srcH, srcW, sp, top * wq + left, planeQ, wq);
       for (int grp = 0; grp < group; grp++) {
         for (int blk = 0; blk < blocks; blk++) {
-          int c0 = Math.min(blk * 4, cg - 4);
+          int o0 = grp * op + Math.min(blk * 4, op - 4);
           int p0 = (grp * blocks + blk) * steps * 4;
           for (int q = 0; q < span; q += 4 * l) {
-            Simd.inputTile(
-                dyp,
-                grp * mg * planeQ + q,
-                off,
-                steps,
-                packed,
-                p0,
-                out,
-                (grp * cg + c0) * span + q,
-                span);
+            Simd.correlationTile(
+                sp, grp * ip * planeQ + q, off, steps, packed, p0, o, o0 * span + q, span);
           }
         }
       }
-      for (int cc = 0; cc < c; cc++) {
-        int dst = dxo + (b * c + cc) * h * wd;
-        for (int r = 0; r < h; r++) {
-          System.arraycopy(out, cc * span + r * wq, dx, dst + r * wd, wd);
+      for (int c = 0; c < out; c++) {
+        int d = dstOff + (b * out + c) * outH * outW;
+        if (bias == null) {
+          for (int r = 0; r < outH; r++) {
+            System.arraycopy(o, c * span + r * wq, dst, d + r * outW, outW);
+          }
+        } else {
+          float bc = bias[biasOff + c];
+          for (int r = 0; r < outH; r++) {
+            int from = c * span + r * wq;
+            int to = d + r * outW;
+            for (int k = 0; k < outW; k++) {
+              dst[to + k] = o[from + k] + bc;
+            }
+          }
         }
       }
     }
@@ -397,7 +495,7 @@ final class ShiftedConv {
      * Four channels x four vectors of positions (overwritten): {@code out[o0 + i * plane + v * L +
      * lane] = sum over steps s of packed[p0 + 4s + i] * dyp[d0 + off[s] + v * L + lane]}.
      */
-    static void inputTile(
+    static void correlationTile(
         float[] dyp,
         int d0,
         int[] off,

@@ -77,6 +77,11 @@ class ConvGradKernelsTest {
   }
 
   private static Tensor run(String op, Map<String, Tensor> in, List<Attribute> attrs) {
+    return runNode(TrainOperators.DOMAIN, op, in, attrs);
+  }
+
+  private static Tensor runNode(
+      String domain, String op, Map<String, Tensor> in, List<Attribute> attrs) {
     Graph g = new Graph("t");
     for (Map.Entry<String, Tensor> e : in.entrySet()) {
       Tensor v = e.getValue();
@@ -87,10 +92,7 @@ class ConvGradKernelsTest {
     for (Attribute at : attrs) {
       a.put(at.name(), at);
     }
-    g.nodes()
-        .add(
-            new Node(
-                "n", op, TrainOperators.DOMAIN, new ArrayList<>(in.keySet()), List.of("o"), a));
+    g.nodes().add(new Node("n", op, domain, new ArrayList<>(in.keySet()), List.of("o"), a));
     ModelDef m = new ModelDef(g);
     m.opsetImports().put("", 17L);
     m.opsetImports().put(TrainOperators.DOMAIN, TrainOperators.VERSION);
@@ -188,6 +190,61 @@ class ConvGradKernelsTest {
     Arrays.fill(g.d, 1);
     assertTrue(!ShiftedConv.SIMD || ShiftedConv.fitsInputGrad(g, 6));
     assertTrue(!ShiftedConv.SIMD || ShiftedConv.fitsWeightGrad(g, 16, 6));
+  }
+
+  /** dev.ledge.train.Conv against ONNX Conv (core), float32 and float64, with and without B. */
+  private static void checkForward(Random r, Conv c) {
+    for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      Map<String, Tensor> in = new LinkedHashMap<>();
+      in.put("x", values(r, t, c.x()));
+      in.put("w", values(r, t, c.w()));
+      if (r.nextBoolean()) {
+        in.put("b", values(r, t, c.w()[0]));
+      }
+      Tensor want = runNode("", "Conv", in, c.attrs());
+      Tensor got = runNode(TrainOperators.DOMAIN, "Conv", in, c.attrs());
+      String what =
+          "Conv "
+              + t
+              + " x "
+              + Arrays.toString(c.x())
+              + " W "
+              + Arrays.toString(c.w())
+              + " "
+              + c.attrs();
+      assertArrayEquals(want.shape(), got.shape(), what);
+      for (int i = 0; i < want.size(); i++) {
+        double tol = (t == DType.FLOAT32 ? 1e-5 : 1e-12) * Math.max(1, Math.abs(want.getDouble(i)));
+        assertEquals(want.getDouble(i), got.getDouble(i), tol, what + " [" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  void forwardMatchesOnnxConv() {
+    Random r = new Random(25);
+    for (int trial = 0; trial < 100; trial++) {
+      checkForward(r, random(r, trial % 3 != 0));
+    }
+    List<Attribute> pad2 =
+        List.of(Attribute.of("kernel_shape", 5L, 5), Attribute.of("pads", 2L, 2, 2, 2));
+    checkForward(r, new Conv(new int[] {64, 1, 28, 28}, new int[] {6, 1, 5, 5}, 1, pad2, null));
+    checkForward(
+        r,
+        new Conv(
+            new int[] {64, 6, 14, 14},
+            new int[] {16, 6, 5, 5},
+            1,
+            List.of(Attribute.of("kernel_shape", 5L, 5)),
+            null));
+    checkForward(
+        r,
+        new Conv(
+            new int[] {2, 3, 9, 11},
+            new int[] {8, 3, 3, 3},
+            1,
+            List.of(Attribute.of("auto_pad", "SAME_UPPER")),
+            null));
   }
 
   /** Same inputs, same bits: the kernels' sums run in a fixed order. */
