@@ -74,7 +74,7 @@ final class ActivationGradOp implements Operator {
       lo = bound(ctx, 2, lo);
       hi = bound(ctx, 3, hi);
     }
-    Tensor dx = ctx.output(0, dy.dtype(), dy.shape());
+    Tensor dx = ctx.outputLike(0, dy.dtype(), dy);
     int n = dy.size();
     if (dy.dtype() == DType.FLOAT32) {
       float[] g = dy.floats();

@@ -69,57 +69,30 @@ final class ConvForwardOp implements Operator {
     return exec -> run(exec, a, (int) group);
   }
 
+  /** What one pair of input shapes gives (kept between runs as kernel state). */
+  private record Cached(int[] xs, int[] ws, Geometry g, int[] ys) {}
+
   private static void run(ExecContext ctx, Geometry.Attrs a, int group) {
     Tensor x = ctx.input(0);
     Tensor w = ctx.input(1);
     Tensor b = ctx.inputCount() > 2 ? ctx.input(2) : null;
     FloatTypes.sameType(ctx, x, w);
-    int[] xs = x.shape();
-    int[] ws = w.shape();
-    int r = xs.length - 2;
-    if (r < 1 || r > 3 || ws.length != xs.length) {
-      throw ctx.error(
-          "shapes X "
-              + Arrays.toString(xs)
-              + ", W "
-              + Arrays.toString(ws)
-              + " are not those of a convolution with 1 to 3 spatial dims");
+    Cached cached =
+        ctx.kernelState() instanceof Cached c && x.hasShape(c.xs()) && w.hasShape(c.ws())
+            ? c
+            : null;
+    if (cached == null) {
+      cached = sizes(ctx, a, group, x.shape(), w.shape());
+      ctx.setKernelState(cached);
     }
-    int n = xs[0];
-    int c = xs[1];
-    int m = ws[0];
-    if (c % group != 0 || m % group != 0 || ws[1] != c / group) {
-      throw ctx.error(
-          "shapes X "
-              + Arrays.toString(xs)
-              + ", W "
-              + Arrays.toString(ws)
-              + " do not fit group "
-              + group);
-    }
+    int m = cached.ws()[0];
     if (b != null && (b.dtype() != x.dtype() || b.size() != m || b.rank() != 1)) {
       throw ctx.error("B is " + b + ", expected " + x.dtype() + " [" + m + "]");
     }
-    long[] kernel = new long[r];
-    for (int i = 0; i < r; i++) {
-      kernel[i] = ws[i + 2];
-    }
-    if (a.kernel() != null && !Arrays.equals(a.kernel(), kernel)) {
-      throw ctx.error(
-          "kernel_shape "
-              + Arrays.toString(a.kernel())
-              + " differs from W's "
-              + Arrays.toString(kernel));
-    }
-    int[] in = Arrays.copyOfRange(xs, 2, xs.length);
-    int[] out = Geometry.outputDims(a, kernel, in, false, ctx::error);
-    Geometry g = Geometry.of(ctx, a, in, out, kernel, false);
-    int[] ys = new int[xs.length];
-    ys[0] = n;
-    ys[1] = m;
-    System.arraycopy(out, 0, ys, 2, r);
-    Tensor y = ctx.output(0, x.dtype(), ys);
-    int cg = c / group;
+    Geometry g = cached.g();
+    Tensor y = ctx.output(0, x.dtype(), cached.ys());
+    int n = cached.xs()[0];
+    int cg = cached.ws()[1];
     int mg = m / group;
     if (x.dtype() == DType.FLOAT64) {
       direct(g, n, cg, mg, group, x, w, b, y);
@@ -141,6 +114,48 @@ final class ConvForwardOp implements Operator {
     } else {
       gemm(g, n, cg, mg, group, x, w, b, y);
     }
+  }
+
+  private static Cached sizes(ExecContext ctx, Geometry.Attrs a, int group, int[] xs, int[] ws) {
+    int r = xs.length - 2;
+    if (r < 1 || r > 3 || ws.length != xs.length) {
+      throw ctx.error(
+          "shapes X "
+              + Arrays.toString(xs)
+              + ", W "
+              + Arrays.toString(ws)
+              + " are not those of a convolution with 1 to 3 spatial dims");
+    }
+    int c = xs[1];
+    int m = ws[0];
+    if (c % group != 0 || m % group != 0 || ws[1] != c / group) {
+      throw ctx.error(
+          "shapes X "
+              + Arrays.toString(xs)
+              + ", W "
+              + Arrays.toString(ws)
+              + " do not fit group "
+              + group);
+    }
+    long[] kernel = new long[r];
+    for (int i = 0; i < r; i++) {
+      kernel[i] = ws[i + 2];
+    }
+    if (a.kernel() != null && !Arrays.equals(a.kernel(), kernel)) {
+      throw ctx.error(
+          "kernel_shape "
+              + Arrays.toString(a.kernel())
+              + " differs from W's "
+              + Arrays.toString(kernel));
+    }
+    int[] in = Arrays.copyOfRange(xs, 2, xs.length);
+    int[] out = Geometry.outputDims(a, kernel, in, false, ctx::error);
+    Geometry g = Geometry.of(ctx, a, in, out, kernel, false);
+    int[] ys = new int[xs.length];
+    ys[0] = xs[0];
+    ys[1] = m;
+    System.arraycopy(out, 0, ys, 2, r);
+    return new Cached(xs, ws, g, ys);
   }
 
   /** im2col of each image and group, then {@code y_g = W_g · col (+ B)}. */

@@ -59,21 +59,34 @@ final class MaxPoolArgmaxOp implements Operator {
     return exec -> run(exec, a, ceil);
   }
 
+  /** What one input shape gives (kept between runs as kernel state). */
+  private record Cached(int[] xs, Geometry g, int[] ys) {}
+
   private static void run(ExecContext ctx, Geometry.Attrs a, boolean ceil) {
     Tensor x = ctx.input(0);
-    int[] xs = x.shape();
-    int r = a.kernel().length;
-    if (xs.length != r + 2) {
-      throw ctx.error(
-          "X has shape " + Arrays.toString(xs) + ", expected rank " + (r + 2) + " for the kernel");
+    Cached cached = ctx.kernelState() instanceof Cached c && x.hasShape(c.xs()) ? c : null;
+    if (cached == null) {
+      int[] xs = x.shape();
+      int r = a.kernel().length;
+      if (xs.length != r + 2) {
+        throw ctx.error(
+            "X has shape "
+                + Arrays.toString(xs)
+                + ", expected rank "
+                + (r + 2)
+                + " for the kernel");
+      }
+      int[] in = Arrays.copyOfRange(xs, 2, xs.length);
+      int[] out = Geometry.outputDims(a, a.kernel(), in, ceil, ctx::error);
+      int[] ys = xs.clone();
+      System.arraycopy(out, 0, ys, 2, r);
+      cached = new Cached(xs, Geometry.of(ctx, a, in, out, a.kernel(), ceil), ys);
+      ctx.setKernelState(cached);
     }
-    int[] in = Arrays.copyOfRange(xs, 2, xs.length);
-    int[] out = Geometry.outputDims(a, a.kernel(), in, ceil, ctx::error);
-    Geometry g = Geometry.of(ctx, a, in, out, a.kernel(), ceil);
-    int[] ys = xs.clone();
-    System.arraycopy(out, 0, ys, 2, r);
-    Tensor y = ctx.output(0, x.dtype(), ys);
-    Tensor idx = ctx.output(1, DType.INT32, ys);
+    int[] xs = cached.xs();
+    Geometry g = cached.g();
+    Tensor y = ctx.output(0, x.dtype(), cached.ys());
+    Tensor idx = ctx.output(1, DType.INT32, cached.ys());
     int planes = xs[0] * xs[1];
     if (x.dtype() == DType.FLOAT32) {
       MaxPoolKernels.forward(

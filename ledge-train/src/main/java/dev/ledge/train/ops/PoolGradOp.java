@@ -45,27 +45,40 @@ final class PoolGradOp implements Operator {
     return exec -> run(exec, a, includePad, ceil);
   }
 
+  /** What one pair of shapes gives (kept between runs as kernel state). */
+  private record Cached(int[] xs, int[] ys, Geometry g) {}
+
   private void run(ExecContext ctx, Geometry.Attrs a, boolean includePad, boolean ceil) {
     Tensor dy = ctx.input(0);
     Tensor x = ctx.input(1);
     FloatTypes.sameType(ctx, dy, x);
-    int[] xs = x.shape();
-    int[] ys = dy.shape();
-    if (xs.length != a.kernel().length + 2
-        || ys.length != xs.length
-        || ys[0] != xs[0]
-        || ys[1] != xs[1]) {
-      throw ctx.error(
-          "gradient " + Arrays.toString(ys) + " does not match input " + Arrays.toString(xs));
+    Cached cached =
+        ctx.kernelState() instanceof Cached c && x.hasShape(c.xs()) && dy.hasShape(c.ys())
+            ? c
+            : null;
+    if (cached == null) {
+      int[] xs = x.shape();
+      int[] ys = dy.shape();
+      if (xs.length != a.kernel().length + 2
+          || ys.length != xs.length
+          || ys[0] != xs[0]
+          || ys[1] != xs[1]) {
+        throw ctx.error(
+            "gradient " + Arrays.toString(ys) + " does not match input " + Arrays.toString(xs));
+      }
+      Geometry g =
+          Geometry.of(
+              ctx,
+              a,
+              Arrays.copyOfRange(xs, 2, xs.length),
+              Arrays.copyOfRange(ys, 2, ys.length),
+              a.kernel(),
+              ceil);
+      cached = new Cached(xs, ys, g);
+      ctx.setKernelState(cached);
     }
-    Geometry g =
-        Geometry.of(
-            ctx,
-            a,
-            Arrays.copyOfRange(xs, 2, xs.length),
-            Arrays.copyOfRange(ys, 2, ys.length),
-            a.kernel(),
-            ceil);
+    int[] xs = cached.xs();
+    Geometry g = cached.g();
     Tensor dx = ctx.output(0, x.dtype(), xs);
     Tensor argmax = ctx.inputCount() > 2 ? ctx.input(2) : null;
     if (argmax != null) {
@@ -96,7 +109,7 @@ final class PoolGradOp implements Operator {
 
   /** The gradient through recorded argmax positions. */
   private static void scatter(ExecContext ctx, Tensor dy, Tensor argmax, Tensor dx) {
-    if (argmax.dtype() != DType.INT32 || !Arrays.equals(argmax.shape(), dy.shape())) {
+    if (argmax.dtype() != DType.INT32 || !argmax.sameShape(dy)) {
       throw ctx.error(
           "argmax "
               + argmax

@@ -68,6 +68,17 @@ final class ShiftedConv {
     return true;
   }
 
+  private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[2][0]);
+
+  /** A per-thread int array of at least {@code size} (offset tables), reused between calls. */
+  private static int[] ints(int slot, int size) {
+    int[][] holder = INTS.get();
+    if (holder[slot].length < size) {
+      holder[slot] = new int[size];
+    }
+    return holder[slot];
+  }
+
   private static float[] scratch(int slot, int size) {
     float[][] holder = SCRATCH.get();
     if (holder[slot].length < size) {
@@ -117,7 +128,7 @@ final class ShiftedConv {
     java.util.Arrays.fill(dyp, 0, chunk * imageY, 0f);
     // Column j = (channel within the group, tap) reads x at this offset from the group's first
     // plane of an image.
-    int[] col = new int[k];
+    int[] col = ints(0, k);
     for (int cc = 0, j = 0; cc < cg; cc++) {
       for (int a = 0; a < kh; a++) {
         for (int b = 0; b < kw; b++, j++) {
@@ -226,7 +237,7 @@ final class ShiftedConv {
     int kw = g.k[2];
     int hq = g.in[1] + g.pb[1] + g.pe[1];
     int wq = g.in[2] + g.pb[2] + g.pe[2];
-    int[] tapOff = new int[kh * kw];
+    int[] tapOff = ints(0, kh * kw);
     for (int a = 0, t = 0; a < kh; a++) {
       for (int b = 0; b < kw; b++, t++) {
         tapOff[t] = a * g.d[1] * wq + b * g.d[2];
@@ -275,7 +286,7 @@ final class ShiftedConv {
     int left = (kw - 1) * g.d[2] - g.pb[2];
     int hq = g.in[1] + (kh - 1) * g.d[1];
     int wq = g.in[2] + (kw - 1) * g.d[2];
-    int[] tapOff = new int[taps];
+    int[] tapOff = ints(0, taps);
     for (int a = 0, t = 0; a < kh; a++) {
       for (int b = 0; b < kw; b++, t++) {
         tapOff[t] = (kh - 1 - a) * g.d[1] * wq + (kw - 1 - b) * g.d[2];
@@ -339,11 +350,11 @@ final class ShiftedConv {
     int planeQ = hq * wq;
     int span = roundUp(outH * wq, 4 * l); // output plane at the source pitch, in whole tiles
     int maxTap = 0;
-    for (int t : tapOff) {
-      maxTap = Math.max(maxTap, t);
+    for (int t = 0; t < taps; t++) {
+      maxTap = Math.max(maxTap, tapOff[t]);
     }
     int steps = ip * taps;
-    int[] off = new int[steps];
+    int[] off = ints(1, steps);
     for (int i = 0, s = 0; i < ip; i++) {
       for (int t = 0; t < taps; t++, s++) {
         off[s] = i * planeQ + tapOff[t];
