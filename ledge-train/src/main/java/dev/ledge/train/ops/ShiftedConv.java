@@ -154,34 +154,57 @@ final class ShiftedConv {
         int xg = grp * cg * planeX;
         int yg = grp * mg * planeY;
         int wg = dwo + grp * mg * k;
-        for (int i0 = 0; ; i0 += 4) {
-          int i = Math.min(i0, mg - 4); // the last block may overlap the one before
+        for (int i0 = 0; i0 < mg; i0 += 4) {
+          // A last block of 1 or 2 rows takes the 2-row tile, of 3 the 4-row one; either may
+          // overlap the block before (those rows are skipped when adding).
+          boolean narrow = mg - i0 <= 2;
+          int i = Math.min(i0, mg - (narrow ? 2 : 4));
           for (int j0 = 0; ; j0 += 4) {
             int j = Math.min(j0, k - 4);
-            Simd.weightTile(
-                dyp,
-                yg + i * planeY,
-                planeY,
-                imageY,
-                xp,
-                xg,
-                col[j],
-                col[j + 1],
-                col[j + 2],
-                col[j + 3],
-                imageX,
-                nc,
-                dw,
-                wg + i * k + j,
-                k,
-                i0 - i,
-                j0 - j);
+            int cj = col[j];
+            int at = wg + i * k + j;
+            if (narrow) {
+              Simd.weightTile2(
+                  dyp,
+                  yg + i * planeY,
+                  planeY,
+                  imageY,
+                  xp,
+                  xg,
+                  cj,
+                  col[j + 1],
+                  col[j + 2],
+                  col[j + 3],
+                  imageX,
+                  nc,
+                  dw,
+                  at,
+                  k,
+                  i0 - i,
+                  j0 - j);
+            } else {
+              Simd.weightTile(
+                  dyp,
+                  yg + i * planeY,
+                  planeY,
+                  imageY,
+                  xp,
+                  xg,
+                  cj,
+                  col[j + 1],
+                  col[j + 2],
+                  col[j + 3],
+                  imageX,
+                  nc,
+                  dw,
+                  at,
+                  k,
+                  i0 - i,
+                  j0 - j);
+            }
             if (j0 + 4 >= k) {
               break;
             }
-          }
-          if (i0 + 4 >= mg) {
-            break;
           }
         }
       }
@@ -371,9 +394,16 @@ final class ShiftedConv {
         for (int blk = 0; blk < blocks; blk++) {
           int o0 = grp * op + Math.min(blk * 4, op - 4);
           int p0 = (grp * blocks + blk) * steps * 4;
+          // A last block of 1 or 2 outputs computes only the block's last two.
+          boolean narrow = op - blk * 4 <= 2;
           for (int q = 0; q < span; q += 4 * l) {
-            Simd.correlationTile(
-                sp, grp * ip * planeQ + q, off, steps, packed, p0, o, o0 * span + q, span);
+            int d0 = grp * ip * planeQ + q;
+            if (narrow) {
+              Simd.correlationTile2(
+                  sp, d0, off, steps, packed, p0 + 2, o, (o0 + 2) * span + q, span);
+            } else {
+              Simd.correlationTile(sp, d0, off, steps, packed, p0, o, o0 * span + q, span);
+            }
           }
         }
       }
@@ -490,7 +520,71 @@ final class ShiftedConv {
       a31.intoArray(t, 13 * L);
       a32.intoArray(t, 14 * L);
       a33.intoArray(t, 15 * L);
-      for (int i = Math.max(0, iFrom); i < 4; i++) {
+      addSums(t, 4, dw, dw0, ldw, iFrom, jFrom);
+    }
+
+    /** {@link #weightTile} for 2 rows (i < 2) x 4 columns. */
+    static void weightTile2(
+        float[] dy,
+        int y0,
+        int plane,
+        int imageY,
+        float[] x,
+        int x0,
+        int c0,
+        int c1,
+        int c2,
+        int c3,
+        int imageX,
+        int images,
+        float[] dw,
+        int dw0,
+        int ldw,
+        int iFrom,
+        int jFrom) {
+      FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+      FloatVector a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+      FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+      FloatVector a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+      for (int b = 0; b < images; b++) {
+        int d = y0 + b * imageY;
+        int xb = x0 + b * imageX;
+        for (int q = 0; q < plane; q += L) {
+          FloatVector d0 = FloatVector.fromArray(S, dy, d + q);
+          FloatVector d1 = FloatVector.fromArray(S, dy, d + plane + q);
+          FloatVector x0v = FloatVector.fromArray(S, x, xb + c0 + q);
+          FloatVector x1v = FloatVector.fromArray(S, x, xb + c1 + q);
+          FloatVector x2v = FloatVector.fromArray(S, x, xb + c2 + q);
+          FloatVector x3v = FloatVector.fromArray(S, x, xb + c3 + q);
+          a00 = d0.fma(x0v, a00);
+          a01 = d0.fma(x1v, a01);
+          a02 = d0.fma(x2v, a02);
+          a03 = d0.fma(x3v, a03);
+          a10 = d1.fma(x0v, a10);
+          a11 = d1.fma(x1v, a11);
+          a12 = d1.fma(x2v, a12);
+          a13 = d1.fma(x3v, a13);
+        }
+      }
+      float[] t = LANES.get();
+      a00.intoArray(t, 0);
+      a01.intoArray(t, L);
+      a02.intoArray(t, 2 * L);
+      a03.intoArray(t, 3 * L);
+      a10.intoArray(t, 4 * L);
+      a11.intoArray(t, 5 * L);
+      a12.intoArray(t, 6 * L);
+      a13.intoArray(t, 7 * L);
+      addSums(t, 2, dw, dw0, ldw, iFrom, jFrom);
+    }
+
+    /**
+     * {@code dW[dw0 + i * ldw + j] += } the lanes of accumulator (i, j), stored row by row in t,
+     * summed in lane order, for {@code i < rows}, {@code i >= iFrom}, {@code j >= jFrom}.
+     */
+    private static void addSums(
+        float[] t, int rows, float[] dw, int dw0, int ldw, int iFrom, int jFrom) {
+      for (int i = Math.max(0, iFrom); i < rows; i++) {
         for (int j = Math.max(0, jFrom); j < 4; j++) {
           int at = (i * 4 + j) * L;
           float sum = 0;
@@ -500,6 +594,49 @@ final class ShiftedConv {
           dw[dw0 + i * ldw + j] += sum;
         }
       }
+    }
+
+    /** {@link #correlationTile} for two outputs (weights at packed[p0 + 4s], [p0 + 4s + 1]). */
+    static void correlationTile2(
+        float[] dyp,
+        int d0,
+        int[] off,
+        int steps,
+        float[] packed,
+        int p0,
+        float[] out,
+        int o0,
+        int plane) {
+      FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+      FloatVector a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+      FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+      FloatVector a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+      for (int s = 0, p = p0; s < steps; s++, p += 4) {
+        int at = d0 + off[s];
+        FloatVector r0 = FloatVector.fromArray(S, dyp, at);
+        FloatVector r1 = FloatVector.fromArray(S, dyp, at + L);
+        FloatVector r2 = FloatVector.fromArray(S, dyp, at + 2 * L);
+        FloatVector r3 = FloatVector.fromArray(S, dyp, at + 3 * L);
+        FloatVector w0 = FloatVector.broadcast(S, packed[p]);
+        FloatVector w1 = FloatVector.broadcast(S, packed[p + 1]);
+        a00 = r0.fma(w0, a00);
+        a01 = r1.fma(w0, a01);
+        a02 = r2.fma(w0, a02);
+        a03 = r3.fma(w0, a03);
+        a10 = r0.fma(w1, a10);
+        a11 = r1.fma(w1, a11);
+        a12 = r2.fma(w1, a12);
+        a13 = r3.fma(w1, a13);
+      }
+      a00.intoArray(out, o0);
+      a01.intoArray(out, o0 + L);
+      a02.intoArray(out, o0 + 2 * L);
+      a03.intoArray(out, o0 + 3 * L);
+      int o = o0 + plane;
+      a10.intoArray(out, o);
+      a11.intoArray(out, o + L);
+      a12.intoArray(out, o + 2 * L);
+      a13.intoArray(out, o + 3 * L);
     }
 
     /**
