@@ -340,10 +340,10 @@ final class ShiftedConv {
    * The correlation behind {@link #forward} and {@link #inputGrad}, per image: the source planes
    * ({@code group * ip} of {@code srcH x srcW}) are copied into zero planes of {@code hq x wq} at
    * (top, left); then {@code out[o, q] = sum over (i, t) of packed weight * src[i, q + tapOff[t]]}
-   * for the {@code op} outputs of each group, at pitch wq; rows are cropped to {@code outW} into
-   * dst {@code [n, group * op, outH, outW]}, adding {@code bias[o]} if not null. Packed weights:
-   * for each group and block of 4 outputs (the last block overlapping the one before), for each
-   * step (input channel within the group, tap), the 4 outputs' weights.
+   * (plus {@code bias[biasOff + o]} if bias is not null) for the {@code op} outputs of each group,
+   * at pitch wq; rows are cropped to {@code outW} into dst {@code [n, group * op, outH, outW]}.
+   * Packed weights: for each group and block of 4 outputs (the last block overlapping the one
+   * before), for each step (input channel within the group, tap), the 4 outputs' weights.
    */
   private static void correlate(
       int n,
@@ -400,28 +400,28 @@ final class ShiftedConv {
             int d0 = grp * ip * planeQ + q;
             if (narrow) {
               Simd.correlationTile2(
-                  sp, d0, off, steps, packed, p0 + 2, o, (o0 + 2) * span + q, span);
+                  sp,
+                  d0,
+                  off,
+                  steps,
+                  packed,
+                  p0 + 2,
+                  bias,
+                  biasOff + o0 + 2,
+                  o,
+                  (o0 + 2) * span + q,
+                  span);
             } else {
-              Simd.correlationTile(sp, d0, off, steps, packed, p0, o, o0 * span + q, span);
+              Simd.correlationTile(
+                  sp, d0, off, steps, packed, p0, bias, biasOff + o0, o, o0 * span + q, span);
             }
           }
         }
       }
       for (int c = 0; c < out; c++) {
         int d = dstOff + (b * out + c) * outH * outW;
-        if (bias == null) {
-          for (int r = 0; r < outH; r++) {
-            System.arraycopy(o, c * span + r * wq, dst, d + r * outW, outW);
-          }
-        } else {
-          float bc = bias[biasOff + c];
-          for (int r = 0; r < outH; r++) {
-            int from = c * span + r * wq;
-            int to = d + r * outW;
-            for (int k = 0; k < outW; k++) {
-              dst[to + k] = o[from + k] + bc;
-            }
-          }
+        for (int r = 0; r < outH; r++) {
+          System.arraycopy(o, c * span + r * wq, dst, d + r * outW, outW);
         }
       }
     }
@@ -604,13 +604,15 @@ final class ShiftedConv {
         int steps,
         float[] packed,
         int p0,
+        float[] bias,
+        int bi,
         float[] out,
         int o0,
         int plane) {
-      FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
-      FloatVector a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
-      FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
-      FloatVector a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+      FloatVector b0 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi]);
+      FloatVector b1 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
+      FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0;
+      FloatVector a10 = b1, a11 = b1, a12 = b1, a13 = b1;
       for (int s = 0, p = p0; s < steps; s++, p += 4) {
         int at = d0 + off[s];
         FloatVector r0 = FloatVector.fromArray(S, dyp, at);
@@ -641,7 +643,8 @@ final class ShiftedConv {
 
     /**
      * Four channels x four vectors of positions (overwritten): {@code out[o0 + i * plane + v * L +
-     * lane] = sum over steps s of packed[p0 + 4s + i] * dyp[d0 + off[s] + v * L + lane]}.
+     * lane] = bias[bi + i] (0 if bias is null) + sum over steps s of packed[p0 + 4s + i] * dyp[d0 +
+     * off[s] + v * L + lane]}.
      */
     static void correlationTile(
         float[] dyp,
@@ -650,17 +653,19 @@ final class ShiftedConv {
         int steps,
         float[] packed,
         int p0,
+        float[] bias,
+        int bi,
         float[] out,
         int o0,
         int plane) {
-      FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
-      FloatVector a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
-      FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
-      FloatVector a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
-      FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S);
-      FloatVector a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
-      FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-      FloatVector a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
+      FloatVector b0 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi]);
+      FloatVector b1 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
+      FloatVector b2 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
+      FloatVector b3 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
+      FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0;
+      FloatVector a10 = b1, a11 = b1, a12 = b1, a13 = b1;
+      FloatVector a20 = b2, a21 = b2, a22 = b2, a23 = b2;
+      FloatVector a30 = b3, a31 = b3, a32 = b3, a33 = b3;
       for (int s = 0, p = p0; s < steps; s++, p += 4) {
         int at = d0 + off[s];
         FloatVector r0 = FloatVector.fromArray(S, dyp, at);
