@@ -371,7 +371,8 @@ final class ShiftedConv {
     int in = group * ip;
     int out = group * op;
     int planeQ = hq * wq;
-    int span = roundUp(outH * wq, 4 * l); // output plane at the source pitch, in whole tiles
+    int span = roundUp(outH * wq, l); // output plane at the source pitch, in whole vectors
+    int wide = span - span % (4 * l); // the part that 4-vector tiles cover
     int maxTap = 0;
     for (int t = 0; t < taps; t++) {
       maxTap = Math.max(maxTap, tapOff[t]);
@@ -396,7 +397,7 @@ final class ShiftedConv {
           int p0 = (grp * blocks + blk) * steps * 4;
           // A last block of 1 or 2 outputs computes only the block's last two.
           boolean narrow = op - blk * 4 <= 2;
-          for (int q = 0; q < span; q += 4 * l) {
+          for (int q = 0; q < wide; q += 4 * l) {
             int d0 = grp * ip * planeQ + q;
             if (narrow) {
               Simd.correlationTile2(
@@ -415,6 +416,22 @@ final class ShiftedConv {
               Simd.correlationTile(
                   sp, d0, off, steps, packed, p0, bias, biasOff + o0, o, o0 * span + q, span);
             }
+          }
+          // The last 1 to 3 vectors, one at a time, for the block's 4 outputs (a narrow block
+          // rewrites the two before it with the same values).
+          for (int q = wide; q < span; q += l) {
+            Simd.correlationTile1(
+                sp,
+                grp * ip * planeQ + q,
+                off,
+                steps,
+                packed,
+                p0,
+                bias,
+                biasOff + o0,
+                o,
+                o0 * span + q,
+                span);
           }
         }
       }
@@ -594,6 +611,36 @@ final class ShiftedConv {
           dw[dw0 + i * ldw + j] += sum;
         }
       }
+    }
+
+    /** {@link #correlationTile} for one vector of positions. */
+    static void correlationTile1(
+        float[] dyp,
+        int d0,
+        int[] off,
+        int steps,
+        float[] packed,
+        int p0,
+        float[] bias,
+        int bi,
+        float[] out,
+        int o0,
+        int plane) {
+      FloatVector a0 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi]);
+      FloatVector a1 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 1]);
+      FloatVector a2 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 2]);
+      FloatVector a3 = FloatVector.broadcast(S, bias == null ? 0f : bias[bi + 3]);
+      for (int s = 0, p = p0; s < steps; s++, p += 4) {
+        FloatVector r = FloatVector.fromArray(S, dyp, d0 + off[s]);
+        a0 = r.fma(FloatVector.broadcast(S, packed[p]), a0);
+        a1 = r.fma(FloatVector.broadcast(S, packed[p + 1]), a1);
+        a2 = r.fma(FloatVector.broadcast(S, packed[p + 2]), a2);
+        a3 = r.fma(FloatVector.broadcast(S, packed[p + 3]), a3);
+      }
+      a0.intoArray(out, o0);
+      a1.intoArray(out, o0 + plane);
+      a2.intoArray(out, o0 + 2 * plane);
+      a3.intoArray(out, o0 + 3 * plane);
     }
 
     /** {@link #correlationTile} for two outputs (weights at packed[p0 + 4s], [p0 + 4s + 1]). */
