@@ -29,8 +29,12 @@ import java.util.function.Predicate;
 /**
  * The graph that trains a model: the model in training form (BatchNormalization computing batch
  * statistics and returning updated running statistics; Dropout replaced by the seeded {@code
- * dev.ledge.train.Dropout}), the loss, and the backward pass from {@link Autograd}. Trainable
- * parameters and running statistics are graph inputs, fed by the {@link Trainer} every step.
+ * dev.ledge.train.Dropout}; float MaxPool replaced by {@code dev.ledge.train.MaxPoolWithArgmax},
+ * which records where each maximum came from so that the backward pass scatters instead of
+ * searching every window again; float32 Conv nodes the training kernels take replaced by {@code
+ * dev.ledge.train.Conv}, see {@link TrainOperators#trainsConv}), the loss, and the backward pass
+ * from {@link Autograd}. Trainable parameters and running statistics are graph inputs, fed by the
+ * {@link Trainer} every step.
  *
  * <p>Which initializers are trained: every float32 initializer that is not frozen and not in a
  * non-trainable position (BatchNormalization running mean and variance; bounds, ratios, scales and
@@ -220,6 +224,17 @@ public final class TrainingGraph {
       GraphBuilder b = new GraphBuilder(g, "train");
       boolean dropout = false;
       int stream = 0;
+      // Unless the caller replaced MaxPool's gradient rule with one of their own.
+      boolean argmaxPools =
+          rules.find("", "MaxPool") == GradientRules.standard().find("", "MaxPool")
+              && rules.find(TrainOperators.DOMAIN, "MaxPoolWithArgmax") != null;
+      boolean trainConvs =
+          rules.find("", "Conv") == GradientRules.standard().find("", "Conv")
+              && rules.find(TrainOperators.DOMAIN, "Conv") != null;
+      Map<String, ValueType> types =
+          argmaxPools || trainConvs
+              ? Model.of(def, TrainOperators.registry()).inferredTypes()
+              : Map.of();
       for (int idx = 0; idx < g.nodes().size(); idx++) {
         Node n = g.nodes().get(idx);
         Set<Integer> slots = n.domain().isEmpty() ? NON_TRAINABLE_SLOTS.get(n.opType()) : null;
@@ -248,6 +263,44 @@ public final class TrainingGraph {
           g.nodes().set(idx, new Node(n.name(), n.opType(), n.domain(), n.inputs(), outs, a));
           stateUpdates.put(n.input(3), rm);
           stateUpdates.put(n.input(4), rv);
+        } else if (n.opType().equals("MaxPool")
+            && argmaxPools
+            && (n.outputs().size() < 2 || n.outputs().get(1).isEmpty())
+            && types.get(n.input(0)) instanceof ValueType.TensorType tt
+            && (tt.dtype() == DType.FLOAT32 || tt.dtype() == DType.FLOAT64)) {
+          Map<String, Attribute> a = new LinkedHashMap<>(n.attributes());
+          a.remove("storage_order"); // orders the Indices output, which this node does not have
+          String y = n.outputs().getFirst();
+          g.nodes()
+              .set(
+                  idx,
+                  new Node(
+                      n.name(),
+                      "MaxPoolWithArgmax",
+                      TrainOperators.DOMAIN,
+                      n.inputs(),
+                      List.of(y, b.fresh(y + "/argmax")),
+                      a));
+        } else if (n.opType().equals("Conv")
+            && trainConvs
+            && types.get(n.input(0)) instanceof ValueType.TensorType xt
+            && xt.dtype() == DType.FLOAT32
+            && types.get(n.input(1)) instanceof ValueType.TensorType wt
+            && wt.shape() != null
+            && TrainOperators.trainsConv(
+                wt.shape().toIntsOrNull(),
+                n.attribute("group") == null ? 1 : n.attribute("group").asInt(),
+                n.attribute("strides") == null ? null : n.attribute("strides").asInts())) {
+          g.nodes()
+              .set(
+                  idx,
+                  new Node(
+                      n.name(),
+                      "Conv",
+                      TrainOperators.DOMAIN,
+                      n.inputs(),
+                      n.outputs(),
+                      n.attributes()));
         } else if (n.opType().equals("Dropout")) {
           float ratio = n.attribute("ratio") != null ? n.attribute("ratio").asFloat() : 0.5f;
           if (onnx >= 12 && !n.input(1).isEmpty()) {

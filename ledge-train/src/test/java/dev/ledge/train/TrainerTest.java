@@ -10,6 +10,8 @@ import dev.ledge.graph.ModelDef;
 import dev.ledge.runtime.Model;
 import dev.ledge.runtime.Session;
 import dev.ledge.tensor.Tensor;
+import dev.ledge.train.autograd.GradientRule;
+import dev.ledge.train.autograd.GradientRules;
 import dev.ledge.train.data.ArrayDataset;
 import dev.ledge.train.data.Batch;
 import dev.ledge.train.data.DataLoader;
@@ -18,6 +20,7 @@ import dev.ledge.train.loss.DistillationLoss;
 import dev.ledge.train.loss.Loss;
 import dev.ledge.train.loss.OneHotTargetLoss;
 import dev.ledge.train.model.Sequential;
+import dev.ledge.train.ops.TrainOperators;
 import dev.ledge.train.optim.Adam;
 import dev.ledge.train.optim.LrSchedule;
 import dev.ledge.train.optim.Optimizer;
@@ -176,6 +179,107 @@ class TrainerTest {
     }
     // The original model is untouched.
     assertEquals(0.0, m.graph().initializers().get("bn1.running_mean").getDouble(0));
+  }
+
+  /**
+   * Training graphs pool with MaxPoolWithArgmax: the same gradients, bit for bit, as MaxPool with
+   * its standard rule (kept when the caller overrides MaxPool's rule).
+   */
+  @Test
+  void maxPoolsRecordTheirArgmaxWithoutChangingGradients() {
+    ModelDef m =
+        Sequential.input("input", 1, 8, 8)
+            .conv2d(4, 3, 1, 1)
+            .relu()
+            .maxPool(2)
+            .conv2d(3, 3)
+            .maxPool(2)
+            .flatten()
+            .dense(3)
+            .build(6);
+    TrainingGraph fast = TrainingGraph.of(m, new CrossEntropyLoss()).build();
+    GradientRules custom = GradientRules.standardCopy();
+    GradientRule standard = GradientRules.standard().find("", "MaxPool");
+    custom.register("MaxPool", c -> standard.backward(c)); // another object: no rewrite
+    TrainingGraph plain = TrainingGraph.of(m, new CrossEntropyLoss()).rules(custom).build();
+    assertEquals(2, count(fast, "MaxPoolWithArgmax"));
+    assertEquals(0, count(fast, "MaxPool"));
+    assertEquals(2, count(plain, "MaxPool"));
+    if (TrainOperators.trainsConv(new int[] {4, 1, 3, 3}, 1, null)) {
+      // The first convolution (4 output channels) runs as dev.ledge.train.Conv, the second (3) not.
+      assertEquals(1, countIn(fast, TrainOperators.DOMAIN, "Conv"));
+      assertEquals(1, countIn(fast, "", "Conv"));
+    }
+    ArrayDataset d = bars(16, 5);
+    Batch b = DataLoader.builder(d).batchSize(16).build().epoch(0).iterator().next();
+    Map<String, Tensor> gf = gradients(fast, b);
+    Map<String, Tensor> gp = gradients(plain, b);
+    assertEquals(fast.parameters().size(), gf.size());
+    for (String p : fast.parameters()) {
+      assertArrayEquals(gp.get(p).floats(), gf.get(p).floats(), "gradient of " + p);
+    }
+  }
+
+  /** The training-domain Conv: close to ONNX Conv's gradients (another order of additions). */
+  @Test
+  void trainingConvGivesTheSameGradients() {
+    ModelDef m =
+        Sequential.input("input", 1, 8, 8)
+            .conv2d(6, 3, 1, 1)
+            .relu()
+            .conv2d(5, 3)
+            .relu()
+            .flatten()
+            .dense(3)
+            .build(7);
+    TrainingGraph fast = TrainingGraph.of(m, new CrossEntropyLoss()).build();
+    GradientRules custom = GradientRules.standardCopy();
+    GradientRule standard = GradientRules.standard().find("", "Conv");
+    custom.register("Conv", c -> standard.backward(c)); // another object: no rewrite
+    TrainingGraph plain = TrainingGraph.of(m, new CrossEntropyLoss()).rules(custom).build();
+    assertEquals(0, countIn(plain, TrainOperators.DOMAIN, "Conv"));
+    if (TrainOperators.trainsConv(new int[] {6, 1, 3, 3}, 1, null)) {
+      assertEquals(2, countIn(fast, TrainOperators.DOMAIN, "Conv"));
+    }
+    Batch b = DataLoader.builder(bars(16, 5)).batchSize(16).build().epoch(0).iterator().next();
+    Map<String, Tensor> gf = gradients(fast, b);
+    Map<String, Tensor> gp = gradients(plain, b);
+    for (String p : fast.parameters()) {
+      float[] want = gp.get(p).floats();
+      float[] got = gf.get(p).floats();
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), p + "[" + i + "]");
+      }
+    }
+  }
+
+  private static long countIn(TrainingGraph tg, String domain, String opType) {
+    return tg.definition().graph().nodes().stream()
+        .filter(n -> n.opType().equals(opType) && n.domain().equals(domain))
+        .count();
+  }
+
+  private static long count(TrainingGraph tg, String opType) {
+    return tg.definition().graph().nodes().stream().filter(n -> n.opType().equals(opType)).count();
+  }
+
+  /** The parameter gradients of one batch, by parameter name. */
+  private static Map<String, Tensor> gradients(TrainingGraph tg, Batch b) {
+    Map<String, Tensor> feeds = new java.util.HashMap<>();
+    for (String p : tg.parameters()) {
+      feeds.put(p, tg.inferenceModel().graph().initializers().get(p));
+    }
+    feeds.put(tg.input(), b.features());
+    feeds.putAll(tg.lossFunction().feeds(b));
+    Map<String, Tensor> out;
+    try (Session s = tg.model().newSession()) {
+      out = s.run(feeds);
+    }
+    Map<String, Tensor> g = new java.util.LinkedHashMap<>();
+    for (String p : tg.parameters()) {
+      g.put(p, out.get(tg.gradients().get(p)));
+    }
+    return g;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ledge.train.autograd;
 
 import dev.ledge.graph.Attribute;
+import dev.ledge.train.ops.TrainOperators;
 import java.util.List;
 
 /** Rules of convolution, pooling and normalization, through training-domain backward kernels. */
@@ -16,7 +17,18 @@ final class SpatialRules {
 
   static void register(GradientRules r) {
     r.register("Conv", SpatialRules::conv);
+    r.register(TrainOperators.DOMAIN, "Conv", SpatialRules::conv);
     r.register("MaxPool", c -> pool(c, "MaxPoolGrad"));
+    r.register(
+        TrainOperators.DOMAIN,
+        "MaxPoolWithArgmax",
+        c ->
+            c.setInputGrad(
+                0,
+                c.train(
+                    "MaxPoolGrad",
+                    List.of(c.outputGrad(0), c.input(0), c.output(1)),
+                    c.copyAttrs(POOL_ATTRS))));
     r.register("AveragePool", c -> pool(c, "AveragePoolGrad"));
     r.register(
         "GlobalAveragePool",

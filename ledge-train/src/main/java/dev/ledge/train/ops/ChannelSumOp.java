@@ -40,11 +40,7 @@ final class ChannelSumOp implements Operator {
         float[] g = dy.floats();
         for (int b = 0; b < n; b++) {
           int base = dy.offset() + (b * c + ch) * plane;
-          float part = 0;
-          for (int i = 0; i < plane; i++) {
-            part += g[base + i];
-          }
-          acc += part;
+          acc += FloatSums.sum(g, base, plane);
         }
       } else {
         double[] g = dy.doubles();

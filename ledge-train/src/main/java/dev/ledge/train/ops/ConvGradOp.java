@@ -18,9 +18,10 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>float64 uses direct loops over the definition (the reference, checked against finite
- * differences); float32 uses im2col and one GEMM per group over a chunk of images, except for
- * depthwise convolutions (one input channel per group), where direct loops are faster. Both are
- * tested against each other.
+ * differences). float32 uses {@link ShiftedConv} for stride-1 2-D convolutions it takes (no im2col:
+ * kernel taps are offsets into the input planes), else im2col and one GEMM per group over a chunk
+ * of images, except for depthwise convolutions (one input channel per group), where direct loops
+ * are faster. All are tested against the float64 loops.
  */
 final class ConvGradOp implements Operator {
   private static final ThreadLocal<float[][]> SCRATCH =
@@ -46,14 +47,69 @@ final class ConvGradOp implements Operator {
     return exec -> run(exec, a, (int) group);
   }
 
+  /** The sizes derived from one set of input shapes (kept between runs as kernel state). */
+  private record Cached(int[] xs, int[] ws, int[] ys, Shape s) {}
+
   private void run(ExecContext ctx, Geometry.Attrs a, int group) {
     Tensor dy = ctx.input(0);
     Tensor x = input ? ctx.input(2) : ctx.input(1);
     Tensor w = input ? ctx.input(1) : ctx.input(2);
     FloatTypes.sameType(ctx, dy, input ? w : x);
-    int[] xs = x.shape();
-    int[] ws = w.shape();
-    int[] ys = dy.shape();
+    Cached cached =
+        ctx.kernelState() instanceof Cached c
+                && x.hasShape(c.xs())
+                && w.hasShape(c.ws())
+                && dy.hasShape(c.ys())
+            ? c
+            : null;
+    if (cached == null) {
+      cached = sizes(ctx, a, group, x.shape(), w.shape(), dy.shape());
+      ctx.setKernelState(cached);
+    }
+    Shape s = cached.s();
+    Geometry g = s.g();
+    int n = s.n();
+    int[] xs = cached.xs();
+    int[] ws = cached.ws();
+    if (dy.dtype() == DType.FLOAT64) {
+      Tensor out = ctx.output(0, DType.FLOAT64, input ? xs : ws);
+      double[] o = out.doubles();
+      Arrays.fill(o, out.offset(), out.offset() + out.size(), 0);
+      direct(
+          s,
+          dy.doubles(),
+          dy.offset(),
+          (input ? w : x).doubles(),
+          (input ? w : x).offset(),
+          o,
+          out.offset());
+      return;
+    }
+    Tensor out = ctx.output(0, DType.FLOAT32, input ? xs : ws);
+    float[] o = out.floats();
+    float[] other = (input ? w : x).floats();
+    int otherOff = (input ? w : x).offset();
+    if (input && s.cg > 1 && ShiftedConv.fitsInputGrad(g, s.cg)) {
+      ShiftedConv.inputGrad(
+          g, n, s.cg, s.mg, group, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
+      return;
+    }
+    Arrays.fill(o, out.offset(), out.offset() + out.size(), 0f);
+    if (!input && !(s.cg == 1 && s.group > 1) && ShiftedConv.fitsWeightGrad(g, s.mg, s.cg)) {
+      ShiftedConv.weightGrad(
+          g, n, s.cg, s.mg, group, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
+      return;
+    }
+    if (s.cg == 1 && s.group > 1) {
+      // Depthwise: a GEMM of one input channel per group is mostly overhead.
+      direct(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
+    } else {
+      gemm(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
+    }
+  }
+
+  private static Cached sizes(
+      ExecContext ctx, Geometry.Attrs a, int group, int[] xs, int[] ws, int[] ys) {
     int r = xs.length - 2;
     if (r < 1 || ws.length != xs.length || ys.length != xs.length) {
       throw ctx.error(
@@ -98,32 +154,7 @@ final class ConvGradOp implements Operator {
             Arrays.copyOfRange(ys, 2, ys.length),
             kernel,
             false);
-    Shape s = new Shape(n, c / group, m / group, group, g);
-    if (dy.dtype() == DType.FLOAT64) {
-      Tensor out = ctx.output(0, DType.FLOAT64, input ? xs : ws);
-      double[] o = out.doubles();
-      Arrays.fill(o, out.offset(), out.offset() + out.size(), 0);
-      direct(
-          s,
-          dy.doubles(),
-          dy.offset(),
-          (input ? w : x).doubles(),
-          (input ? w : x).offset(),
-          o,
-          out.offset());
-      return;
-    }
-    Tensor out = ctx.output(0, DType.FLOAT32, input ? xs : ws);
-    float[] o = out.floats();
-    Arrays.fill(o, out.offset(), out.offset() + out.size(), 0f);
-    float[] other = (input ? w : x).floats();
-    int otherOff = (input ? w : x).offset();
-    if (s.cg == 1 && s.group > 1) {
-      // Depthwise: a GEMM of one input channel per group is mostly overhead.
-      direct(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
-    } else {
-      gemm(s, dy.floats(), dy.offset(), other, otherOff, o, out.offset());
-    }
+    return new Cached(xs, ws, ys, new Shape(n, c / group, m / group, group, g));
   }
 
   /** Sizes of one run. */

@@ -71,7 +71,7 @@ final class FloatTypes {
 
   /** Run-time check that two inputs have the same shape. */
   static void sameShape(ExecContext ctx, Tensor a, Tensor b, String what) {
-    if (!Arrays.equals(a.shape(), b.shape())) {
+    if (!a.sameShape(b)) {
       throw ctx.error(
           what
               + ": shapes "

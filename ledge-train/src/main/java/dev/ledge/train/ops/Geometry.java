@@ -1,8 +1,10 @@
 package dev.ledge.train.ops;
 
+import dev.ledge.LedgeException;
 import dev.ledge.ops.ExecContext;
 import dev.ledge.ops.OpContext;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * The window geometry of a convolution or pooling over one to three spatial dims, always stored as
@@ -88,6 +90,57 @@ final class Geometry {
       }
       return a;
     }
+  }
+
+  /**
+   * The output spatial dims of a window over {@code inDims} with these attributes and kernel, as
+   * ONNX Conv and MaxPool compute them: auto_pad SAME gives ceil(in / stride); otherwise (in + pads
+   * - window extent) / stride + 1, rounded down or (pooling's ceil_mode) up, but never starting a
+   * window in the end padding.
+   */
+  static int[] outputDims(
+      Attrs a, long[] kernel, int[] inDims, boolean ceil, Function<String, LedgeException> err) {
+    int r = inDims.length;
+    if (kernel.length != r) {
+      throw err.apply("input has " + r + " spatial dims, kernel " + Arrays.toString(kernel));
+    }
+    if ((a.strides != null && a.strides.length != r)
+        || (a.dilations != null && a.dilations.length != r)
+        || (a.pads != null && a.pads.length != 2 * r)) {
+      throw err.apply("attributes do not match " + r + " spatial dims");
+    }
+    int[] out = new int[r];
+    for (int i = 0; i < r; i++) {
+      int s = a.strides == null ? 1 : (int) a.strides[i];
+      int d = a.dilations == null ? 1 : (int) a.dilations[i];
+      long span = (kernel[i] - 1) * d + 1;
+      if (a.autoPad.startsWith("SAME")) {
+        out[i] = Math.ceilDiv(inDims[i], s);
+        continue;
+      }
+      long pb = a.autoPad.equals("VALID") || a.pads == null ? 0 : a.pads[i];
+      long pe = a.autoPad.equals("VALID") || a.pads == null ? 0 : a.pads[i + r];
+      long room = inDims[i] + pb + pe - span;
+      if (room < 0) {
+        throw err.apply(
+            "spatial dim "
+                + i
+                + " of size "
+                + inDims[i]
+                + " (padded by "
+                + pb
+                + "+"
+                + pe
+                + ") is smaller than the window extent "
+                + span);
+      }
+      long o = (ceil ? Math.ceilDiv(room, s) : room / s) + 1;
+      if (ceil && (o - 1) * s >= inDims[i] + pb) {
+        o--; // the last window would start in the end padding
+      }
+      out[i] = (int) o;
+    }
+    return out;
   }
 
   /**

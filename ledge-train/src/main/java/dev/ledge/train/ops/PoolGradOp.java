@@ -13,9 +13,11 @@ import java.util.Arrays;
  * MaxPool / AveragePool node: the gradient with respect to x (shape of x).
  *
  * <p>Max: each output's gradient goes to the first maximum of its window (row-major order), found
- * again from x; padding never wins. Average: each output's gradient is spread evenly over the
- * window's positions inside the input, divided by the forward op's divisor: the number of those
- * positions, or with {@code count_include_pad} the number inside the explicitly padded input.
+ * again from x; padding never wins. {@code MaxPoolGrad(dy, x, argmax)} takes those positions from
+ * {@link MaxPoolArgmaxOp}'s int32 Argmax output instead (x gives only the shape) and scatters.
+ * Average: each output's gradient is spread evenly over the window's positions inside the input,
+ * divided by the forward op's divisor: the number of those positions, or with {@code
+ * count_include_pad} the number inside the explicitly padded input.
  */
 final class PoolGradOp implements Operator {
   private final boolean max;
@@ -26,8 +28,11 @@ final class PoolGradOp implements Operator {
 
   @Override
   public Kernel prepare(OpContext ctx) {
-    ctx.requireInputCount(2, 2);
+    ctx.requireInputCount(2, max ? 3 : 2);
     DType t = FloatTypes.same(ctx, 0, 1);
+    if (ctx.inputCount() > 2 && ctx.hasInput(2)) {
+      ctx.requireInputType(2, DType.INT32);
+    }
     Geometry.Attrs a = Geometry.Attrs.of(ctx, true);
     boolean includePad = ctx.attrInt("count_include_pad", 0) != 0;
     boolean ceil = ctx.attrInt("ceil_mode", 0) != 0;
@@ -40,33 +45,51 @@ final class PoolGradOp implements Operator {
     return exec -> run(exec, a, includePad, ceil);
   }
 
+  /** What one pair of shapes gives (kept between runs as kernel state). */
+  private record Cached(int[] xs, int[] ys, Geometry g) {}
+
   private void run(ExecContext ctx, Geometry.Attrs a, boolean includePad, boolean ceil) {
     Tensor dy = ctx.input(0);
     Tensor x = ctx.input(1);
     FloatTypes.sameType(ctx, dy, x);
-    int[] xs = x.shape();
-    int[] ys = dy.shape();
-    if (xs.length != a.kernel().length + 2
-        || ys.length != xs.length
-        || ys[0] != xs[0]
-        || ys[1] != xs[1]) {
-      throw ctx.error(
-          "gradient " + Arrays.toString(ys) + " does not match input " + Arrays.toString(xs));
+    Cached cached =
+        ctx.kernelState() instanceof Cached c && x.hasShape(c.xs()) && dy.hasShape(c.ys())
+            ? c
+            : null;
+    if (cached == null) {
+      int[] xs = x.shape();
+      int[] ys = dy.shape();
+      if (xs.length != a.kernel().length + 2
+          || ys.length != xs.length
+          || ys[0] != xs[0]
+          || ys[1] != xs[1]) {
+        throw ctx.error(
+            "gradient " + Arrays.toString(ys) + " does not match input " + Arrays.toString(xs));
+      }
+      Geometry g =
+          Geometry.of(
+              ctx,
+              a,
+              Arrays.copyOfRange(xs, 2, xs.length),
+              Arrays.copyOfRange(ys, 2, ys.length),
+              a.kernel(),
+              ceil);
+      cached = new Cached(xs, ys, g);
+      ctx.setKernelState(cached);
     }
-    Geometry g =
-        Geometry.of(
-            ctx,
-            a,
-            Arrays.copyOfRange(xs, 2, xs.length),
-            Arrays.copyOfRange(ys, 2, ys.length),
-            a.kernel(),
-            ceil);
+    int[] xs = cached.xs();
+    Geometry g = cached.g();
     Tensor dx = ctx.output(0, x.dtype(), xs);
+    Tensor argmax = ctx.inputCount() > 2 ? ctx.input(2) : null;
+    if (argmax != null) {
+      scatter(ctx, dy, argmax, dx);
+      return;
+    }
     int planes = xs[0] * xs[1];
     if (x.dtype() == DType.FLOAT32) {
       float[] o = dx.floats();
       Arrays.fill(o, dx.offset(), dx.offset() + dx.size(), 0f);
-      if (max && plain2d(g)) {
+      if (max && MaxPoolKernels.plain2d(g)) {
         maxGrad2d(g, planes, dy.floats(), dy.offset(), x.floats(), x.offset(), o, dx.offset());
       } else if (max) {
         maxGrad(g, planes, dy.floats(), dy.offset(), x.floats(), x.offset(), o, dx.offset());
@@ -84,18 +107,61 @@ final class PoolGradOp implements Operator {
     }
   }
 
-  /** 2-D pooling without padding or dilation whose windows all lie inside the input. */
-  private static boolean plain2d(Geometry g) {
-    return g.k[0] == 1
-        && g.pb[1] == 0
-        && g.pb[2] == 0
-        && g.d[1] == 1
-        && g.d[2] == 1
-        && (g.out[1] - 1) * g.s[1] + g.k[1] <= g.in[1]
-        && (g.out[2] - 1) * g.s[2] + g.k[2] <= g.in[2];
+  /** The gradient through recorded argmax positions. */
+  private static void scatter(ExecContext ctx, Tensor dy, Tensor argmax, Tensor dx) {
+    if (argmax.dtype() != DType.INT32 || !argmax.sameShape(dy)) {
+      throw ctx.error(
+          "argmax "
+              + argmax
+              + " does not match the gradient "
+              + Arrays.toString(dy.shape())
+              + " (expected int32 of that shape)");
+    }
+    int n = dy.size();
+    int bad;
+    if (dx.dtype() == DType.FLOAT32) {
+      float[] o = dx.floats();
+      Arrays.fill(o, dx.offset(), dx.offset() + dx.size(), 0f);
+      bad =
+          MaxPoolKernels.backward(
+              n,
+              dy.floats(),
+              dy.offset(),
+              argmax.ints(),
+              argmax.offset(),
+              o,
+              dx.offset(),
+              dx.size());
+    } else {
+      double[] o = dx.doubles();
+      Arrays.fill(o, dx.offset(), dx.offset() + dx.size(), 0);
+      bad =
+          MaxPoolKernels.backward(
+              n,
+              dy.doubles(),
+              dy.offset(),
+              argmax.ints(),
+              argmax.offset(),
+              o,
+              dx.offset(),
+              dx.size());
+    }
+    if (bad >= 0) {
+      throw ctx.error(
+          "argmax "
+              + argmax.ints()[argmax.offset() + bad]
+              + " at output "
+              + bad
+              + " is outside the input of "
+              + dx.size()
+              + " elements");
+    }
   }
 
-  /** {@link #maxGrad} for {@link #plain2d} windows: no bounds checks in the window loops. */
+  /**
+   * {@link #maxGrad} for {@link MaxPoolKernels#plain2d} windows: no bounds checks in the window
+   * loops.
+   */
   private static void maxGrad2d(
       Geometry g, int planes, float[] dy, int dyo, float[] x, int xo, float[] dx, int dxo) {
     int inH = g.in[1];

@@ -5,9 +5,10 @@ import dev.ledge.ops.OperatorRegistry;
 
 /**
  * Ledge's training operators, in their own domain {@value #DOMAIN}: backward kernels that ONNX
- * lacks (ConvGradInput, MaxPoolGrad, ...), the training-mode Dropout, and the losses with their
- * gradients. Backward graphs mix them with standard ONNX ops and run on the same runtime through
- * {@link #registry()}.
+ * lacks (ConvGradInput, MaxPoolGrad, ...), forward forms that keep what backward needs
+ * (MaxPoolWithArgmax) or share its kernels (Conv), the training-mode Dropout, and the losses with
+ * their gradients. Backward graphs mix them with standard ONNX ops and run on the same runtime
+ * through {@link #registry()}.
  */
 public final class TrainOperators implements OperatorFamily {
   /** The operator domain of training ops. */
@@ -24,6 +25,26 @@ public final class TrainOperators implements OperatorFamily {
     return REGISTRY;
   }
 
+  /**
+   * Whether a training graph should run a float32 ONNX Conv with this weight shape, group and
+   * strides as {@code dev.ledge.train.Conv}: stride-1 2-D convolutions with at least 4 output
+   * channels per group, which the training kernels compute faster (and with the same correlation as
+   * their input gradient).
+   */
+  public static boolean trainsConv(int[] weightShape, long group, long[] strides) {
+    if (!ShiftedConv.SIMD || weightShape == null || weightShape.length != 4 || group < 1) {
+      return false;
+    }
+    if (strides != null) {
+      for (long s : strides) {
+        if (s != 1) {
+          return false;
+        }
+      }
+    }
+    return weightShape[0] % group == 0 && weightShape[0] / group >= 4;
+  }
+
   @Override
   public void register(OperatorRegistry r) {
     r.register(DOMAIN, "ReduceSumTo", new ReduceSumToOp());
@@ -34,6 +55,8 @@ public final class TrainOperators implements OperatorFamily {
     }
     r.register(DOMAIN, "SoftmaxGrad", new SoftmaxGradOp(false));
     r.register(DOMAIN, "LogSoftmaxGrad", new SoftmaxGradOp(true));
+    r.register(DOMAIN, "Conv", new ConvForwardOp());
+    r.register(DOMAIN, "MaxPoolWithArgmax", new MaxPoolArgmaxOp());
     r.register(DOMAIN, "MaxPoolGrad", new PoolGradOp(true));
     r.register(DOMAIN, "AveragePoolGrad", new PoolGradOp(false));
     r.register(DOMAIN, "GlobalAveragePoolGrad", new GlobalAveragePoolGradOp());

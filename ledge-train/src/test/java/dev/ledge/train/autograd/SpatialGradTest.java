@@ -98,6 +98,48 @@ class SpatialGradTest {
         .attr(Attribute.of("strides", 2L, 2))
         .attr(Attribute.of("ceil_mode", 1L))
         .check();
+    // A depth-1 kernel over 3-D inputs: each depth slice pools separately.
+    GradCheck.op("MaxPool", 12)
+        .input("x", random(4, -1, 1, 1, 2, 3, 4, 4))
+        .attr(Attribute.of("kernel_shape", 1L, 2, 2))
+        .attr(Attribute.of("strides", 1L, 2, 2))
+        .check();
+  }
+
+  /** The training graphs' MaxPool: the same gradient, through the recorded argmax. */
+  @Test
+  void maxPoolWithArgmax() {
+    GradCheck.trainOp("MaxPoolWithArgmax", 1)
+        .input("x", random(1, -1, 1, 2, 3, 6, 6))
+        .attr(Attribute.of("kernel_shape", 2L, 2))
+        .attr(Attribute.of("strides", 2L, 2))
+        .outputs("y", "argmax")
+        .seeded("y")
+        .check();
+    GradCheck.trainOp("MaxPoolWithArgmax", 1)
+        .input("x", random(2, -1, 1, 1, 2, 7, 5))
+        .attr(Attribute.of("kernel_shape", 3L, 2))
+        .attr(Attribute.of("strides", 2L, 1))
+        .attr(Attribute.of("pads", 1L, 0, 1, 1))
+        .attr(Attribute.of("dilations", 1L, 2))
+        .outputs("y", "argmax")
+        .seeded("y")
+        .check();
+    GradCheck.trainOp("MaxPoolWithArgmax", 1)
+        .input("x", random(3, -1, 1, 1, 1, 5, 5))
+        .attr(Attribute.of("kernel_shape", 2L, 2))
+        .attr(Attribute.of("strides", 2L, 2))
+        .attr(Attribute.of("ceil_mode", 1L))
+        .outputs("y", "argmax")
+        .seeded("y")
+        .check();
+    GradCheck.trainOp("MaxPoolWithArgmax", 1)
+        .input("x", random(4, -1, 1, 1, 2, 3, 4, 5))
+        .attr(Attribute.of("kernel_shape", 2L, 2, 2))
+        .attr(Attribute.of("strides", 1L, 2, 2))
+        .outputs("y", "argmax")
+        .seeded("y")
+        .check();
   }
 
   @Test
