@@ -18,24 +18,35 @@ public final class Lanes {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  /** SHUFFLES[s] moves lane i + (L >> (s + 1)) to lane i. */
-  @SuppressWarnings("unchecked")
-  private static final VectorShuffle<Float>[] SHUFFLES =
-      new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+  // One constant per level (static finals, not array elements, so that C2 sees constant shuffles
+  // and does not load and check them on each call). SHIFT_h moves lane i + h to lane i.
+  private static final VectorShuffle<Float> SHIFT_8 = shift(8);
+  private static final VectorShuffle<Float> SHIFT_4 = shift(4);
+  private static final VectorShuffle<Float> SHIFT_2 = shift(2);
+  private static final VectorShuffle<Float> SHIFT_1 = shift(1);
 
-  static {
-    for (int s = 0; s < SHUFFLES.length; s++) {
-      int h = L >> (s + 1);
-      SHUFFLES[s] = VectorShuffle.fromOp(S, i -> (i + h) % L);
-    }
+  private static VectorShuffle<Float> shift(int h) {
+    return VectorShuffle.fromOp(S, i -> (i + h) % L);
   }
 
   private Lanes() {}
 
   /** The sum of the lanes of {@code v}, in a fixed tree order. */
   public static float sum(FloatVector v) {
-    for (VectorShuffle<Float> shuffle : SHUFFLES) {
-      v = v.add(v.rearrange(shuffle));
+    if (L > 16) {
+      throw new AssertionError("float vectors of " + L + " lanes");
+    }
+    if (L == 16) {
+      v = v.add(v.rearrange(SHIFT_8));
+    }
+    if (L >= 8) {
+      v = v.add(v.rearrange(SHIFT_4));
+    }
+    if (L >= 4) {
+      v = v.add(v.rearrange(SHIFT_2));
+    }
+    if (L >= 2) {
+      v = v.add(v.rearrange(SHIFT_1));
     }
     return v.lane(0);
   }
