@@ -239,7 +239,7 @@ final class ConvOp implements Operator {
 
     FastConv.Panels panels() {
       if (panels == null) {
-        panels = new FastConv.Panels(geo.g());
+        panels = new FastConv.Panels(geo);
       }
       return panels;
     }

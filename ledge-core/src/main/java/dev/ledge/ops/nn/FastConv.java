@@ -1,20 +1,21 @@
 package dev.ledge.ops.nn;
 
-import dev.ledge.kernels.ConvPanels;
 import dev.ledge.kernels.DepthwiseConv;
 import dev.ledge.kernels.FloatUnaryKernel;
+import dev.ledge.kernels.ImplicitGemmConv;
 import dev.ledge.kernels.Parallel;
 import dev.ledge.kernels.SlidingWindow;
 import dev.ledge.kernels.VectorGemm;
 import java.util.Arrays;
 
 /**
- * The float32 SIMD convolution: weights packed once at prepare time, im2col written straight into
- * the GEMM's packed panels ({@link ConvPanels}), the output initialised with the bias (plus an
- * optional residual input) and the activation applied to each tile when it is finished. Work is
- * split across threads along output positions, or along output channels when there are few
- * positions; each output element is computed by one thread in a fixed order, so results do not
- * depend on the thread count.
+ * The float32 SIMD convolution, weights packed once at prepare time. A 1x1 convolution with unit
+ * strides and no padding is a plain matrix product: the output is initialised with the bias (plus
+ * an optional residual input) and the activation applied to each tile when it is finished. Others
+ * are implicit GEMMs ({@link ImplicitGemmConv}) that read the im2col matrix from a padded copy of
+ * the input without building it. Work is split across threads along output positions, or along
+ * output channels when there are few positions; each output element is computed by one thread in a
+ * fixed order, so results do not depend on the thread count.
  */
 final class FastConv {
   private final float[][] packedWeights;
@@ -64,15 +65,17 @@ final class FastConv {
   }
 
   /**
-   * Reusable panel sources for one geometry, kept by the Conv node between runs so that a run
-   * allocates none.
+   * Reusable kernels for one geometry, kept by the Conv node between runs so that a run allocates
+   * none.
    */
   static final class Panels {
-    final ConvPanels conv;
+    /** The implicit GEMM of convolutions that are not plain matrix products; null for those. */
+    final ImplicitGemmConv conv;
+
     final VectorGemm.MatrixPanels matrix = new VectorGemm.MatrixPanels(false);
 
-    Panels(SlidingWindow g) {
-      conv = new ConvPanels(g);
+    Panels(ConvOp.Geometry geo) {
+      conv = geo.direct() ? null : new ImplicitGemmConv(geo.g(), geo.cg());
     }
   }
 
@@ -104,6 +107,25 @@ final class FastConv {
       for (int grp = 0; grp < geo.group(); grp++) {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;
         int yo = yOff + (n * geo.m() + grp * mg) * outSize;
+        float[] packed = packedWeights[grp];
+        if (!direct) {
+          implicit(
+              threads,
+              panels.conv,
+              packed,
+              mg,
+              ck,
+              x,
+              xo,
+              b,
+              bOff + grp * mg,
+              z,
+              zOff,
+              y,
+              yOff,
+              yo);
+          continue;
+        }
         for (int j = 0; j < mg; j++) {
           int row = yo + j * outSize;
           if (z != null) {
@@ -118,9 +140,7 @@ final class FastConv {
             Arrays.fill(y, row, row + outSize, b == null ? 0f : b[bOff + grp * mg + j]);
           }
         }
-        float[] packed = packedWeights[grp];
-        VectorGemm.PanelSource source =
-            direct ? panels.matrix.at(x, xo, inSize) : panels.conv.at(x, xo);
+        VectorGemm.PanelSource source = panels.matrix.at(x, xo, inSize);
         int colBlocks = (outSize + VectorGemm.NR - 1) / VectorGemm.NR;
         int rowBlocks = (mg + VectorGemm.MR - 1) / VectorGemm.MR;
         double flops = 2.0 * mg * ck * outSize;
@@ -168,6 +188,53 @@ final class FastConv {
                       activation));
         }
       }
+    }
+  }
+
+  /**
+   * One group and batch item by the implicit GEMM, split across threads along output positions, or
+   * along output channels when there are few positions.
+   */
+  private void implicit(
+      int threads,
+      ImplicitGemmConv conv,
+      float[] packed,
+      int mg,
+      int ck,
+      float[] x,
+      int xo,
+      float[] b,
+      int bOff,
+      float[] z,
+      int zOff,
+      float[] y,
+      int yOff,
+      int yo) {
+    conv.at(x, xo);
+    int grid = conv.grid();
+    int zo = z == null ? 0 : zOff + (yo - yOff);
+    int colBlocks = (grid + VectorGemm.NR - 1) / VectorGemm.NR;
+    int rowBlocks = (mg + VectorGemm.MR - 1) / VectorGemm.MR;
+    double flops = 2.0 * mg * ck * grid;
+    int parts = threads <= 1 || flops < 4e6 ? 1 : threads;
+    if (parts == 1) {
+      conv.run(packed, mg, 0, mg, 0, grid, b, bOff, z, zo, y, yo, activation);
+    } else if (colBlocks >= 2 * parts || colBlocks >= rowBlocks) {
+      int per = (colBlocks + parts - 1) / parts * VectorGemm.NR;
+      Parallel.forEach(
+          parts,
+          parts,
+          p ->
+              conv.run(
+                  packed, mg, 0, mg, p * per, (p + 1) * per, b, bOff, z, zo, y, yo, activation));
+    } else {
+      int per = (rowBlocks + parts - 1) / parts * VectorGemm.MR;
+      Parallel.forEach(
+          parts,
+          parts,
+          p ->
+              conv.run(
+                  packed, mg, p * per, (p + 1) * per, 0, grid, b, bOff, z, zo, y, yo, activation));
     }
   }
 
