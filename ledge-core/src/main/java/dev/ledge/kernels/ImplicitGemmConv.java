@@ -1,6 +1,7 @@
 package dev.ledge.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,6 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * columns past {@code outW} that are computed and dropped. The GEMM writes blocks of the product
  * into a scratch buffer; {@link #run} then adds bias and residual, drops those columns and applies
  * the activation into Y while the block is in cache.
+ *
+ * <p>Depthwise convolutions ({@link #runDepthwise}) use the same prepared input and grid without a
+ * GEMM: per channel, each tap is one multiply-add of whole vectors along the grid.
  */
 public final class ImplicitGemmConv {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -172,6 +176,7 @@ public final class ImplicitGemmConv {
       pOff = xOff;
       return;
     }
+    // Whole vectors are written per row (rows in order), so up to L - 1 floats past the end.
     int size = Math.max(channels * channelSize, readSize) + L;
     float[] out = Scratch.floats(Scratch.Slot.COLUMNS, size);
     int inSize = g.inSize();
@@ -190,18 +195,14 @@ public final class ImplicitGemmConv {
             if (slotW[pw] < 0) {
               continue;
             }
-            // Prepared columns [lo, hi) of this phase read inside the input row.
-            int first = pw - g.pW;
-            int lo = first >= 0 ? 0 : (-first + g.sW - 1) / g.sW;
-            int hi = first > g.inW - 1 ? 0 : Math.min(wq, (g.inW - 1 - first) / g.sW + 1);
             for (int rd = 0; rd < dq; rd++) {
               int id = rd * g.sD + pd - g.pD;
               for (int rh = 0; rh < hq; rh++) {
                 int ih = rh * g.sH + ph - g.pH;
                 if (id < 0 || id >= g.inD || ih < 0 || ih >= g.inH) {
-                  java.util.Arrays.fill(out, o, o + wq, 0f);
+                  zeroRow(out, o);
                 } else {
-                  prepareRow(x, xc + (id * g.inH + ih) * g.inW, first, lo, hi, out, o);
+                  prepareRow(x, xc + (id * g.inH + ih) * g.inW, pw - g.pW, out, o);
                 }
                 o += wq;
               }
@@ -215,41 +216,39 @@ public final class ImplicitGemmConv {
     pOff = 0;
   }
 
+  private void zeroRow(float[] out, int o) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int q = 0; q < wq; q += L) {
+      zero.intoArray(out, o + q);
+    }
+  }
+
   /**
-   * out[o + q] = x[row + first + q * sW] for q in [0, wq), 0 where that is outside the row, which
-   * is for q outside [lo, hi). Writes whole vectors, so up to L - 1 floats past the row may change:
-   * rows are prepared in order.
+   * out[o + q] = x[row + first + q * sW] for q in [0, wq), 0 where that is outside the input row
+   * [row, row + inW). Writes whole vectors, so up to L - 1 floats past the row change: rows are
+   * prepared in order. Masked loads read only inside the row and give the zeros of the padding.
    */
-  private void prepareRow(float[] x, int row, int first, int lo, int hi, float[] out, int o) {
-    int s = g.sW;
-    if (hi <= lo) {
-      java.util.Arrays.fill(out, o, o + wq, 0f);
-      return;
-    }
-    for (int q = 0; q < lo; q++) {
-      out[o + q] = 0f;
-    }
-    int from = row + first + s * lo;
-    int n = hi - lo;
-    int to = o + lo;
-    int q = 0;
-    if (s == 1) {
-      System.arraycopy(x, from, out, to, n);
-      q = n;
-    } else if (s == 2) {
-      // Deinterleave: each output vector takes every other lane of two input vectors, which may
-      // read past the row (not past x).
-      for (; q < n && from + 2 * (q + L) <= x.length; q += L) {
-        int at = from + 2 * q;
-        EVEN.selectFrom(FloatVector.fromArray(S, x, at), FloatVector.fromArray(S, x, at + L))
-            .intoArray(out, to + q);
+  private void prepareRow(float[] x, int row, int first, float[] out, int o) {
+    int at = row + first;
+    if (g.sW == 1) {
+      for (int q = 0; q < wq; q += L) {
+        FloatVector.fromArray(S, x, at + q, S.indexInRange(first + q, g.inW)).intoArray(out, o + q);
       }
-    }
-    for (; q < n; q++) {
-      out[to + q] = x[from + q * s];
-    }
-    for (int r = hi; r < wq; r++) {
-      out[o + r] = 0f;
+    } else if (g.sW == 2) {
+      // Deinterleave: each output vector takes the even lanes of two input vectors.
+      for (int q = 0; q < wq; q += L) {
+        int a = at + 2 * q;
+        int f = first + 2 * q;
+        EVEN.selectFrom(
+                FloatVector.fromArray(S, x, a, S.indexInRange(f, g.inW)),
+                FloatVector.fromArray(S, x, a + L, S.indexInRange(f + L, g.inW)))
+            .intoArray(out, o + q);
+      }
+    } else {
+      for (int q = 0; q < wq; q++) {
+        int w = first + q * g.sW;
+        out[o + q] = w >= 0 && w < g.inW ? x[row + w] : 0f;
+      }
     }
   }
 
@@ -290,6 +289,63 @@ public final class ImplicitGemmConv {
         VectorGemm.gemmIndirect(packedA, m, k, i0, i1, p, pOff, tapOffset, jc, je, c, block);
       }
       finish(c, block, i0, i1, jc, je, bias, bOff, z, zOff, y, yOff, act);
+    }
+  }
+
+  /**
+   * The depthwise convolution of channels {@code [c0, c1)} (one input and one output channel per
+   * group; these panels were made for all channels): {@code y = act(conv(x, w) + bias + z)} with
+   * {@code w} holding each channel's kernel taps from {@code wOff}. Each tap adds the weight times
+   * the shifted prepared input along the whole grid, a few vectors at a time in registers. Uses
+   * this thread's {@link Scratch.Slot#SECOND} buffer.
+   */
+  public void runDepthwise(
+      float[] w,
+      int wOff,
+      int c0,
+      int c1,
+      float[] bias,
+      int bOff,
+      float[] z,
+      int zOff,
+      float[] y,
+      int yOff,
+      FloatUnaryKernel act) {
+    if (c1 <= c0 || grid == 0) {
+      return;
+    }
+    int taps = g.kD * g.kH * g.kW;
+    // Four vectors per step: readSize covers reads up to 2 * NR past the grid.
+    int step = 4 * L;
+    int ldc = (grid + step - 1) / step * step;
+    int rows = Math.max(1, BLOCK_FLOATS / ldc);
+    float[] c = Scratch.floats(Scratch.Slot.SECOND, rows * ldc);
+    for (int cb = c0; cb < c1; cb += rows) {
+      int ce = Math.min(c1, cb + rows);
+      for (int ch = cb; ch < ce; ch++) {
+        int row = (ch - cb) * ldc;
+        int wc = wOff + ch * taps;
+        int tc = ch * taps;
+        for (int j = 0; j < grid; j += step) {
+          FloatVector a0 = FloatVector.zero(S);
+          FloatVector a1 = FloatVector.zero(S);
+          FloatVector a2 = FloatVector.zero(S);
+          FloatVector a3 = FloatVector.zero(S);
+          for (int t = 0; t < taps; t++) {
+            FloatVector wv = FloatVector.broadcast(S, w[wc + t]);
+            int at = pOff + tapOffset[tc + t] + j;
+            a0 = FloatVector.fromArray(S, p, at).fma(wv, a0);
+            a1 = FloatVector.fromArray(S, p, at + L).fma(wv, a1);
+            a2 = FloatVector.fromArray(S, p, at + 2 * L).fma(wv, a2);
+            a3 = FloatVector.fromArray(S, p, at + 3 * L).fma(wv, a3);
+          }
+          a0.intoArray(c, row + j);
+          a1.intoArray(c, row + j + L);
+          a2.intoArray(c, row + j + 2 * L);
+          a3.intoArray(c, row + j + 3 * L);
+        }
+      }
+      finish(c, ldc, cb, ce, 0, grid, bias, bOff, z, zOff, y, yOff, act);
     }
   }
 
@@ -357,8 +413,9 @@ public final class ImplicitGemmConv {
     for (; t <= len - L; t += L) {
       FloatVector.fromArray(S, c, cs + t).add(vb).intoArray(y, yd + t);
     }
-    for (; t < len; t++) {
-      y[yd + t] = c[cs + t] + bv;
+    if (t < len) {
+      VectorMask<Float> mask = S.indexInRange(t, len);
+      FloatVector.fromArray(S, c, cs + t, mask).add(vb).intoArray(y, yd + t, mask);
     }
   }
 
@@ -372,8 +429,12 @@ public final class ImplicitGemmConv {
           .add(FloatVector.fromArray(S, z, zs + t))
           .intoArray(y, yd + t);
     }
-    for (; t < len; t++) {
-      y[yd + t] = c[cs + t] + bv + z[zs + t];
+    if (t < len) {
+      VectorMask<Float> mask = S.indexInRange(t, len);
+      FloatVector.fromArray(S, c, cs + t, mask)
+          .add(vb)
+          .add(FloatVector.fromArray(S, z, zs + t, mask))
+          .intoArray(y, yd + t, mask);
     }
   }
 }

@@ -39,13 +39,15 @@ final class FastConv {
   /**
    * Packs constant float32 weights {@code w} (M x C/group x k...) per group.
    *
+   * @param cg input channels per group (W's dim 1)
+   * @param ck W's elements per output channel: cg times the kernel size
    * @param activation the SIMD kernel of a fused activation, or null
    */
   static FastConv prepare(
-      float[] w, int wOff, int m, int group, int ck, FloatUnaryKernel activation) {
+      float[] w, int wOff, int m, int group, int cg, int ck, FloatUnaryKernel activation) {
     int mg = m / group;
-    if (group > 1 && mg == 1 && ck <= 64) {
-      // Depthwise (C/group = 1 when the geometry is checked at run time): taps used directly.
+    if (group > 1 && mg == 1 && cg == 1) {
+      // Depthwise: the taps are used as given, with no GEMM.
       return new FastConv(null, w, wOff, activation);
     }
     float[][] packed = new float[group][];
@@ -58,7 +60,7 @@ final class FastConv {
   /** True if these packed weights were made for this geometry. */
   boolean fits(ConvOp.Geometry geo) {
     if (packedWeights == null) {
-      return geo.cg() == 1 && geo.mg() == 1 && DepthwiseConv.supports(geo.g());
+      return geo.cg() == 1 && geo.mg() == 1;
     }
     return packedWeights.length == geo.group()
         && packedWeights[0].length == VectorGemm.packedASize(geo.mg(), geo.ck());
@@ -69,14 +71,31 @@ final class FastConv {
    * none.
    */
   static final class Panels {
-    /** The implicit GEMM of convolutions that are not plain matrix products; null for those. */
+    /**
+     * The implicit GEMM of convolutions that are not plain matrix products (over one group's
+     * channels), or of 3-D depthwise convolutions (over all channels); else null.
+     */
     final ImplicitGemmConv conv;
+
+    /** The depthwise kernel of 1-D and 2-D depthwise convolutions; else null. */
+    final DepthwiseConv depthwise;
 
     final VectorGemm.MatrixPanels matrix = new VectorGemm.MatrixPanels(false);
 
-    Panels(ConvOp.Geometry geo) {
-      conv = geo.direct() ? null : new ImplicitGemmConv(geo.g(), geo.cg());
+    private Panels(ImplicitGemmConv conv, DepthwiseConv depthwise) {
+      this.conv = conv;
+      this.depthwise = depthwise;
     }
+  }
+
+  /** New reusable kernels for geometry {@code geo}, which these weights {@link #fits}. */
+  Panels panels(ConvOp.Geometry geo) {
+    if (packedWeights == null) {
+      return DepthwiseConv.supports(geo.g())
+          ? new Panels(null, DepthwiseConv.of(geo.g()))
+          : new Panels(new ImplicitGemmConv(geo.g(), geo.c()), null);
+    }
+    return new Panels(geo.direct() ? null : new ImplicitGemmConv(geo.g(), geo.cg()), null);
   }
 
   /** y = act(conv(x) + bias + z) for one batch of inputs; {@code b} and {@code z} may be null. */
@@ -100,7 +119,7 @@ final class FastConv {
     int ck = geo.ck();
     boolean direct = geo.direct();
     if (packedWeights == null) {
-      depthwise(threads, geo, x, xOff, b, bOff, z, zOff, y, yOff);
+      depthwise(threads, geo, panels, x, xOff, b, bOff, z, zOff, y, yOff);
       return;
     }
     for (int n = 0; n < geo.n(); n++) {
@@ -241,6 +260,7 @@ final class FastConv {
   private void depthwise(
       int threads,
       ConvOp.Geometry geo,
+      Panels panels,
       float[] x,
       int xOff,
       float[] b,
@@ -255,21 +275,14 @@ final class FastConv {
     for (int n = 0; n < geo.n(); n++) {
       int xo = xOff + n * geo.c() * g.inSize();
       int yo = yOff + n * channels * outSize;
-      for (int j = 0; j < channels; j++) {
-        int row = yo + j * outSize;
-        float bias = b == null ? 0f : b[bOff + j];
-        if (z != null) {
-          for (int i = 0; i < outSize; i++) {
-            y[row + i] = z[zOff + (row - yOff) + i] + bias;
-          }
-        } else {
-          Arrays.fill(y, row, row + outSize, bias);
-        }
+      int zo = z == null ? 0 : zOff + n * channels * outSize;
+      if (panels.conv != null) {
+        panels.conv.at(x, xo);
       }
       double flops = 2.0 * channels * g.kernelSize() * outSize;
       int parts = threads <= 1 || flops < 2e6 ? 1 : Math.min(threads, channels);
       if (parts == 1) {
-        DepthwiseConv.run(x, xo, rawWeights, rawOffset, y, yo, 0, channels, g, activation);
+        depthwise(panels, x, xo, b, bOff, z, zo, y, yo, 0, channels);
         continue;
       }
       int per = (channels + parts - 1) / parts;
@@ -277,17 +290,37 @@ final class FastConv {
           parts,
           parts,
           p ->
-              DepthwiseConv.run(
+              depthwise(
+                  panels,
                   x,
                   xo,
-                  rawWeights,
-                  rawOffset,
+                  b,
+                  bOff,
+                  z,
+                  zo,
                   y,
                   yo,
                   p * per,
-                  Math.min(channels, (p + 1) * per),
-                  g,
-                  activation));
+                  Math.min(channels, (p + 1) * per)));
+    }
+  }
+
+  private void depthwise(
+      Panels panels,
+      float[] x,
+      int xo,
+      float[] b,
+      int bOff,
+      float[] z,
+      int zo,
+      float[] y,
+      int yo,
+      int c0,
+      int c1) {
+    if (panels.depthwise != null) {
+      panels.depthwise.run(x, xo, rawWeights, rawOffset, b, bOff, z, zo, y, yo, c0, c1, activation);
+    } else {
+      panels.conv.runDepthwise(rawWeights, rawOffset, c0, c1, b, bOff, z, zo, y, yo, activation);
     }
   }
 }

@@ -96,7 +96,8 @@ class FastConvTest {
    * Geometries past the random ones' sizes: several blocks of the GEMM's depth (C * k > 256) and of
    * output positions, stride-2 rows long enough for whole vectors, the 7x7 stride-2 stem, 1x1
    * stride 2, dilation with stride, unpadded inputs used in place (the last batch item reads up to
-   * the end of X), 1-D and 3-D; odd channel counts for the register tile's tails.
+   * the end of X), 1-D and 3-D; odd channel counts for the register tile's tails; depthwise
+   * convolutions of the same kinds, and with a kernel of 81 taps.
    */
   @Test
   void largerGeometriesGiveTheSameConvolution() {
@@ -112,6 +113,12 @@ class FastConvTest {
       {64, 33, 1, 5, 1, 1, 2, 1, 200},
       {9, 11, 1, 3, 1, 1, 1, 1, 9, 10, 11},
       {200, 48, 1, 3, 1, 1, 1, 1, 7, 7},
+      {136, 136, 136, 3, 1, 1, 1, 2, 14, 14},
+      {40, 40, 40, 3, 2, 1, 1, 1, 57, 56},
+      {24, 24, 24, 5, 1, 2, 4, 1, 30, 19},
+      {10, 10, 10, 9, 1, 1, 4, 1, 20, 20},
+      {8, 8, 8, 3, 1, 1, 1, 1, 5, 6, 7},
+      {16, 16, 16, 3, 1, 1, 0, 1, 300},
     };
     Random r = new Random(5);
     for (int[] t : cases) {
