@@ -160,6 +160,19 @@ public final class ImplicitGemmConv {
     return n;
   }
 
+  /**
+   * The prepared input of the last {@link #at} (from {@link #preparedOffset}). For a 1x1 kernel it
+   * is the im2col matrix: channels by output positions, row-major.
+   */
+  public float[] prepared() {
+    return p;
+  }
+
+  /** Offset of the prepared input in {@link #prepared}. */
+  public int preparedOffset() {
+    return pOff;
+  }
+
   /** Output positions on the prepared grid, the range {@link #run} takes. */
   public int grid() {
     return grid;
@@ -195,14 +208,18 @@ public final class ImplicitGemmConv {
             if (slotW[pw] < 0) {
               continue;
             }
+            // Prepared columns [lo, hi) of this phase read inside the input row.
+            int first = pw - g.pW;
+            int lo = first >= 0 ? 0 : (-first + g.sW - 1) / g.sW;
+            int hi = first > g.inW - 1 ? 0 : Math.min(wq, (g.inW - 1 - first) / g.sW + 1);
             for (int rd = 0; rd < dq; rd++) {
               int id = rd * g.sD + pd - g.pD;
               for (int rh = 0; rh < hq; rh++) {
                 int ih = rh * g.sH + ph - g.pH;
-                if (id < 0 || id >= g.inD || ih < 0 || ih >= g.inH) {
+                if (id < 0 || id >= g.inD || ih < 0 || ih >= g.inH || hi <= lo) {
                   zeroRow(out, o);
                 } else {
-                  prepareRow(x, xc + (id * g.inH + ih) * g.inW, pw - g.pW, out, o);
+                  prepareRow(x, xc + (id * g.inH + ih) * g.inW + first, lo, hi, out, o);
                 }
                 o += wq;
               }
@@ -224,30 +241,47 @@ public final class ImplicitGemmConv {
   }
 
   /**
-   * out[o + q] = x[row + first + q * sW] for q in [0, wq), 0 where that is outside the input row
-   * [row, row + inW). Writes whole vectors, so up to L - 1 floats past the row change: rows are
-   * prepared in order. Masked loads read only inside the row and give the zeros of the padding.
+   * out[o + q] = x[at + q * sW] for q in [lo, hi) (where that is inside the input row), 0 for the
+   * other q in [0, wq).
    */
-  private void prepareRow(float[] x, int row, int first, float[] out, int o) {
-    int at = row + first;
+  private void prepareRow(float[] x, int at, int lo, int hi, float[] out, int o) {
+    for (int q = 0; q < lo; q++) {
+      out[o + q] = 0f;
+    }
+    for (int q = hi; q < wq; q++) {
+      out[o + q] = 0f;
+    }
+    int from = at + g.sW * lo;
+    int to = o + lo;
+    int n = hi - lo;
+    int q = 0;
     if (g.sW == 1) {
-      for (int q = 0; q < wq; q += L) {
-        FloatVector.fromArray(S, x, at + q, S.indexInRange(first + q, g.inW)).intoArray(out, o + q);
+      for (; q <= n - L; q += L) {
+        FloatVector.fromArray(S, x, from + q).intoArray(out, to + q);
+      }
+      if (q < n) {
+        VectorMask<Float> m = S.indexInRange(q, n);
+        FloatVector.fromArray(S, x, from + q, m).intoArray(out, to + q, m);
       }
     } else if (g.sW == 2) {
-      // Deinterleave: each output vector takes the even lanes of two input vectors.
-      for (int q = 0; q < wq; q += L) {
-        int a = at + 2 * q;
-        int f = first + 2 * q;
+      // Deinterleave: each output vector takes the even lanes of two input vectors. Input
+      // [from, from + 2n - 1) is read, no further.
+      for (; q <= n - L && from + 2 * (q + L) <= x.length; q += L) {
+        int a = from + 2 * q;
+        EVEN.selectFrom(FloatVector.fromArray(S, x, a), FloatVector.fromArray(S, x, a + L))
+            .intoArray(out, to + q);
+      }
+      for (; q < n; q += L) {
+        int a = from + 2 * q;
+        int need = Math.min(2 * L - 1, 2 * (n - q) - 1);
         EVEN.selectFrom(
-                FloatVector.fromArray(S, x, a, S.indexInRange(f, g.inW)),
-                FloatVector.fromArray(S, x, a + L, S.indexInRange(f + L, g.inW)))
-            .intoArray(out, o + q);
+                FloatVector.fromArray(S, x, a, S.indexInRange(0, need)),
+                FloatVector.fromArray(S, x, a + L, S.indexInRange(L, need)))
+            .intoArray(out, to + q, S.indexInRange(q, n));
       }
     } else {
-      for (int q = 0; q < wq; q++) {
-        int w = first + q * g.sW;
-        out[o + q] = w >= 0 && w < g.inW ? x[row + w] : 0f;
+      for (; q < n; q++) {
+        out[to + q] = x[from + q * g.sW];
       }
     }
   }

@@ -118,6 +118,7 @@ final class FastConv {
     int mg = geo.mg();
     int ck = geo.ck();
     boolean direct = geo.direct();
+    boolean pointwise = g.kernelSize() == 1;
     if (packedWeights == null) {
       depthwise(threads, geo, panels, x, xOff, b, bOff, z, zOff, y, yOff);
       return;
@@ -127,7 +128,7 @@ final class FastConv {
         int xo = xOff + (n * geo.c() + grp * cg) * inSize;
         int yo = yOff + (n * geo.m() + grp * mg) * outSize;
         float[] packed = packedWeights[grp];
-        if (!direct) {
+        if (!direct && !pointwise) {
           implicit(
               threads,
               panels.conv,
@@ -159,7 +160,15 @@ final class FastConv {
             Arrays.fill(y, row, row + outSize, b == null ? 0f : b[bOff + grp * mg + j]);
           }
         }
-        VectorGemm.PanelSource source = panels.matrix.at(x, xo, inSize);
+        VectorGemm.PanelSource source;
+        if (direct) {
+          source = panels.matrix.at(x, xo, inSize);
+        } else {
+          // A strided or padded 1x1 kernel: its prepared input is the im2col matrix, and reading
+          // rows a plane apart in place would defeat the caches, so it is packed as usual.
+          panels.conv.at(x, xo);
+          source = panels.matrix.at(panels.conv.prepared(), panels.conv.preparedOffset(), outSize);
+        }
         int colBlocks = (outSize + VectorGemm.NR - 1) / VectorGemm.NR;
         int rowBlocks = (mg + VectorGemm.MR - 1) / VectorGemm.MR;
         double flops = 2.0 * mg * ck * outSize;
