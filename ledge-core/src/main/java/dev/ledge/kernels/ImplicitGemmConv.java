@@ -242,47 +242,38 @@ public final class ImplicitGemmConv {
 
   /**
    * out[o + q] = x[at + q * sW] for q in [lo, hi) (where that is inside the input row), 0 for the
-   * other q in [0, wq).
+   * other q in [0, wq). Whole vectors are stored, so up to L - 1 floats past the row change (rows
+   * are prepared in order, and the buffer has that much slack); loads may read past the input row
+   * but not past x.
    */
   private void prepareRow(float[] x, int at, int lo, int hi, float[] out, int o) {
-    for (int q = 0; q < lo; q++) {
-      out[o + q] = 0f;
-    }
-    for (int q = hi; q < wq; q++) {
-      out[o + q] = 0f;
+    FloatVector zero = FloatVector.zero(S);
+    // The left padding (lo is at most the padding, below L in practice) and the right padding
+    // are zeroed with whole vectors, the data overwriting the excess.
+    for (int q = 0; q < lo; q += L) {
+      zero.intoArray(out, o + q);
     }
     int from = at + g.sW * lo;
     int to = o + lo;
     int n = hi - lo;
     int q = 0;
     if (g.sW == 1) {
-      for (; q <= n - L; q += L) {
+      for (; q < n && from + q + L <= x.length; q += L) {
         FloatVector.fromArray(S, x, from + q).intoArray(out, to + q);
       }
-      if (q < n) {
-        VectorMask<Float> m = S.indexInRange(q, n);
-        FloatVector.fromArray(S, x, from + q, m).intoArray(out, to + q, m);
-      }
     } else if (g.sW == 2) {
-      // Deinterleave: each output vector takes the even lanes of two input vectors. Input
-      // [from, from + 2n - 1) is read, no further.
-      for (; q <= n - L && from + 2 * (q + L) <= x.length; q += L) {
+      // Deinterleave: each output vector takes the even lanes of two input vectors.
+      for (; q < n && from + 2 * (q + L) <= x.length; q += L) {
         int a = from + 2 * q;
         EVEN.selectFrom(FloatVector.fromArray(S, x, a), FloatVector.fromArray(S, x, a + L))
             .intoArray(out, to + q);
       }
-      for (; q < n; q += L) {
-        int a = from + 2 * q;
-        int need = Math.min(2 * L - 1, 2 * (n - q) - 1);
-        EVEN.selectFrom(
-                FloatVector.fromArray(S, x, a, S.indexInRange(0, need)),
-                FloatVector.fromArray(S, x, a + L, S.indexInRange(L, need)))
-            .intoArray(out, to + q, S.indexInRange(q, n));
-      }
-    } else {
-      for (; q < n; q++) {
-        out[to + q] = x[from + q * g.sW];
-      }
+    }
+    for (; q < n; q++) {
+      out[to + q] = x[from + q * g.sW];
+    }
+    for (int r = hi; r < wq; r += L) {
+      zero.intoArray(out, o + r);
     }
   }
 
