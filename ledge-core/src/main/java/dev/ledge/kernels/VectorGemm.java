@@ -405,27 +405,32 @@ public final class VectorGemm {
         boolean last = pc + kc == k;
         source.pack(pc, kc, jc, nc, buf.b);
         int aBlock = pc * mPad;
-        for (int jr = 0; jr < nc; jr += NR) {
-          int nr = Math.min(NR, nc - jr);
-          int bPanel = (jr / NR) * kc * NR;
-          for (int ir = i0; ir < i1; ir += MR) {
-            int mr = Math.min(MR, i1 - ir);
-            int aPanel = aBlock + (ir / MR) * kc * MR;
-            int cAt = cOff + ir * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              kernel(kc, packedA, aPanel, buf.b, bPanel, c, cAt, ldc);
-            } else {
-              java.util.Arrays.fill(buf.tile, 0f);
-              kernel(kc, packedA, aPanel, buf.b, bPanel, buf.tile, 0, NR);
-              for (int i = 0; i < mr; i++) {
-                int row = cAt + i * ldc;
-                for (int j = 0; j < nr; j++) {
-                  c[row + j] += buf.tile[i * NR + j];
+        // MC rows of A at a time stay in L2 while the panels of B pass through L1: with many rows
+        // and few columns, A is then read from memory once rather than once per panel.
+        for (int ic = i0; ic < i1; ic += MC) {
+          int ie = Math.min(i1, ic + MC);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bPanel = (jr / NR) * kc * NR;
+            for (int ir = ic; ir < ie; ir += MR) {
+              int mr = Math.min(MR, ie - ir);
+              int aPanel = aBlock + (ir / MR) * kc * MR;
+              int cAt = cOff + ir * ldc + jc + jr;
+              if (mr == MR && nr == NR) {
+                kernel(kc, packedA, aPanel, buf.b, bPanel, c, cAt, ldc);
+              } else {
+                java.util.Arrays.fill(buf.tile, 0f);
+                kernel(kc, packedA, aPanel, buf.b, bPanel, buf.tile, 0, NR);
+                for (int i = 0; i < mr; i++) {
+                  int row = cAt + i * ldc;
+                  for (int j = 0; j < nr; j++) {
+                    c[row + j] += buf.tile[i * NR + j];
+                  }
                 }
               }
-            }
-            if (last) {
-              applyRows(epilogue, mr, nr, c, cAt, ldc);
+              if (last) {
+                applyRows(epilogue, mr, nr, c, cAt, ldc);
+              }
             }
           }
         }
