@@ -405,32 +405,178 @@ public final class VectorGemm {
         boolean last = pc + kc == k;
         source.pack(pc, kc, jc, nc, buf.b);
         int aBlock = pc * mPad;
-        for (int jr = 0; jr < nc; jr += NR) {
-          int nr = Math.min(NR, nc - jr);
-          int bPanel = (jr / NR) * kc * NR;
-          for (int ir = i0; ir < i1; ir += MR) {
-            int mr = Math.min(MR, i1 - ir);
-            int aPanel = aBlock + (ir / MR) * kc * MR;
-            int cAt = cOff + ir * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              kernel(kc, packedA, aPanel, buf.b, bPanel, c, cAt, ldc);
-            } else {
-              java.util.Arrays.fill(buf.tile, 0f);
-              kernel(kc, packedA, aPanel, buf.b, bPanel, buf.tile, 0, NR);
-              for (int i = 0; i < mr; i++) {
-                int row = cAt + i * ldc;
-                for (int j = 0; j < nr; j++) {
-                  c[row + j] += buf.tile[i * NR + j];
+        // MC rows of A at a time stay in L2 while the panels of B pass through L1: with many rows
+        // and few columns, A is then read from memory once rather than once per panel.
+        for (int ic = i0; ic < i1; ic += MC) {
+          int ie = Math.min(i1, ic + MC);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bPanel = (jr / NR) * kc * NR;
+            for (int ir = ic; ir < ie; ir += MR) {
+              int mr = Math.min(MR, ie - ir);
+              int aPanel = aBlock + (ir / MR) * kc * MR;
+              int cAt = cOff + ir * ldc + jc + jr;
+              if (mr == MR && nr == NR) {
+                kernel(kc, packedA, aPanel, buf.b, bPanel, c, cAt, ldc);
+              } else {
+                java.util.Arrays.fill(buf.tile, 0f);
+                kernel(kc, packedA, aPanel, buf.b, bPanel, buf.tile, 0, NR);
+                for (int i = 0; i < mr; i++) {
+                  int row = cAt + i * ldc;
+                  for (int j = 0; j < nr; j++) {
+                    c[row + j] += buf.tile[i * NR + j];
+                  }
                 }
               }
-            }
-            if (last) {
-              applyRows(epilogue, mr, nr, c, cAt, ldc);
+              if (last) {
+                applyRows(epilogue, mr, nr, c, cAt, ldc);
+              }
             }
           }
         }
       }
     }
+  }
+
+  /**
+   * {@code C = A[i0:i1, :] * B[:, j0:j1)} where A (m x k) was packed by {@link #packWholeA} and B
+   * is read in place, row {@code p} from {@code b[bOff + rows[p] + j]}: an implicit im2col, whose
+   * rows are the input shifted by each kernel tap. C gets whole register tiles: row {@code i0 + r}
+   * and column {@code j0 + j} is {@code c[r * ldc + j]} for r up to i1 - i0 rounded up to {@link
+   * #MR} and j up to j1 - j0 rounded up to {@link #NR}; the extra rows and columns hold garbage,
+   * and {@code b} must be readable that far. {@code i0} must be a multiple of {@link #MR}.
+   */
+  public static void gemmIndirect(
+      float[] packedA,
+      int m,
+      int k,
+      int i0,
+      int i1,
+      float[] b,
+      int bOff,
+      int[] rows,
+      int j0,
+      int j1,
+      float[] c,
+      int ldc) {
+    if (i0 % MR != 0) {
+      throw new IllegalArgumentException("first row " + i0 + " is not a multiple of " + MR);
+    }
+    int mPad = ((m + MR - 1) / MR) * MR;
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = Math.min(KC, k - pc);
+      int aBlock = pc * mPad;
+      boolean add = pc > 0;
+      // MC rows of A at a time stay in L2 while the NR-column tiles of B pass through L1.
+      for (int ic = i0; ic < i1; ic += MC) {
+        int ie = Math.min(i1, ic + MC);
+        for (int jr = j0; jr < j1; jr += NR) {
+          int bj = bOff + jr;
+          for (int ir = ic; ir < ie; ir += MR) {
+            int aPanel = aBlock + (ir / MR) * kc * MR;
+            kernelRows(
+                kc, packedA, aPanel, b, bj, rows, pc, c, (ir - i0) * ldc + jr - j0, ldc, add);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The micro-kernel of {@link #gemmIndirect}: C[0:MR, 0:NR] (+)= packedA panel * B, B's row p
+   * being {@code b[bj + rows[ri + p] ...]}.
+   */
+  private static void kernelRows(
+      int kc,
+      float[] pa,
+      int ai,
+      float[] b,
+      int bj,
+      int[] rows,
+      int ri,
+      float[] c,
+      int ci,
+      int ldc,
+      boolean add) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int bi = bj + rows[ri + p];
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+      ai += MR;
+    }
+    if (add) {
+      c00 = c00.add(FloatVector.fromArray(S, c, ci));
+      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+      c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+      c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+      c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+      c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+      c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * ldc));
+      c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * ldc + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * ldc));
+      c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * ldc + L));
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    ci += ldc;
+    c10.intoArray(c, ci);
+    c11.intoArray(c, ci + L);
+    ci += ldc;
+    c20.intoArray(c, ci);
+    c21.intoArray(c, ci + L);
+    ci += ldc;
+    c30.intoArray(c, ci);
+    c31.intoArray(c, ci + L);
+    ci += ldc;
+    c40.intoArray(c, ci);
+    c41.intoArray(c, ci + L);
+    ci += ldc;
+    c50.intoArray(c, ci);
+    c51.intoArray(c, ci + L);
+    ci += ldc;
+    c60.intoArray(c, ci);
+    c61.intoArray(c, ci + L);
+    ci += ldc;
+    c70.intoArray(c, ci);
+    c71.intoArray(c, ci + L);
   }
 
   /** Packs the B of a plain row-major (or transposed) matrix. */

@@ -115,7 +115,9 @@ final class ConvOp implements Operator {
         && wc.dim(0) > 0
         && wc.dim(0) % g == 0) {
       int ck = wc.size() / wc.dim(0);
-      fast = FastConv.prepare(wc.floats(), wc.offset(), wc.dim(0), g, ck, epilogue.float32());
+      fast =
+          FastConv.prepare(
+              wc.floats(), wc.offset(), wc.dim(0), g, wc.dim(1), ck, epilogue.float32());
     }
     FastConv f = fast;
     return exec -> run(exec, attrs, g, hasBias, f, wc, epilogue);
@@ -153,7 +155,7 @@ final class ConvOp implements Operator {
       fast.run(
           ctx.threads(),
           geo,
-          st.panels(),
+          st.panels(fast),
           x.floats(),
           x.offset(),
           b == null ? null : b.floats(),
@@ -237,9 +239,9 @@ final class ConvOp implements Operator {
       return xt.hasShape(x) && wt.hasShape(w);
     }
 
-    FastConv.Panels panels() {
+    FastConv.Panels panels(FastConv fast) {
       if (panels == null) {
-        panels = new FastConv.Panels(geo.g());
+        panels = fast.panels(geo);
       }
       return panels;
     }

@@ -92,6 +92,108 @@ class FastConvTest {
     }
   }
 
+  /**
+   * Geometries past the random ones' sizes: several blocks of the GEMM's depth (C * k > 256) and of
+   * output positions, stride-2 rows long enough for whole vectors, the 7x7 stride-2 stem, 1x1
+   * stride 2, dilation with stride, unpadded inputs used in place (the last batch item reads up to
+   * the end of X), 1-D and 3-D; odd channel counts for the register tile's tails; depthwise
+   * convolutions of the same kinds, and with a kernel of 81 taps.
+   */
+  @Test
+  void largerGeometriesGiveTheSameConvolution() {
+    // c, m, group, kernel, stride, dilation, pad, batch, spatial input dims...
+    int[][] cases = {
+      {40, 70, 1, 3, 1, 1, 1, 1, 33, 35},
+      {37, 19, 1, 3, 2, 1, 1, 1, 61, 47},
+      {3, 20, 1, 7, 2, 1, 3, 1, 70, 66},
+      {300, 20, 1, 1, 2, 1, 0, 1, 20, 21},
+      {30, 17, 1, 3, 2, 2, 2, 1, 40, 41},
+      {33, 9, 1, 3, 1, 1, 0, 2, 19, 37},
+      {12, 30, 3, 3, 1, 1, 1, 1, 29, 31},
+      {64, 33, 1, 5, 1, 1, 2, 1, 200},
+      {9, 11, 1, 3, 1, 1, 1, 1, 9, 10, 11},
+      {200, 48, 1, 3, 1, 1, 1, 1, 7, 7},
+      {136, 136, 136, 3, 1, 1, 1, 2, 14, 14},
+      {40, 40, 40, 3, 2, 1, 1, 1, 57, 56},
+      {24, 24, 24, 5, 1, 2, 4, 1, 30, 19},
+      {10, 10, 10, 9, 1, 1, 4, 1, 20, 20},
+      {8, 8, 8, 3, 1, 1, 1, 1, 5, 6, 7},
+      {16, 16, 16, 3, 1, 1, 0, 1, 300},
+    };
+    Random r = new Random(5);
+    for (int[] t : cases) {
+      int c = t[0];
+      int m = t[1];
+      int group = t[2];
+      int rank = t.length - 8;
+      long[] xShape = new long[rank + 2];
+      int[] wShape = new int[rank + 2];
+      xShape[0] = t[7];
+      xShape[1] = c;
+      wShape[0] = m;
+      wShape[1] = c / group;
+      long[] k = new long[rank];
+      long[] strides = new long[rank];
+      long[] dil = new long[rank];
+      long[] pads = new long[2 * rank];
+      for (int d = 0; d < rank; d++) {
+        xShape[d + 2] = t[8 + d];
+        wShape[d + 2] = t[3];
+        k[d] = t[3];
+        strides[d] = t[4];
+        dil[d] = t[5];
+        pads[d] = t[6];
+        pads[rank + d] = t[6];
+      }
+      Object[] attrs = {
+        "kernel_shape", k, "strides", strides, "dilations", dil, "pads", pads, "group", (long) group
+      };
+      assertConstantWeightsMatch(r, xShape, wShape, attrs, 1e-4f, java.util.Arrays.toString(t));
+    }
+  }
+
+  private static void assertConstantWeightsMatch(
+      Random r, long[] xShape, int[] wShape, Object[] attrs, float tolerance, String what) {
+    int m = wShape[0];
+    Tensor w = random(r, wShape);
+    Tensor b = random(r, m);
+    int[] xs = new int[xShape.length];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (int) xShape[i];
+    }
+    Tensor x = random(r, xs);
+    ModelDef constantW =
+        new ModelBuilder(13)
+            .input("x", DType.FLOAT32, xShape)
+            .initializer("w", w)
+            .initializer("b", b)
+            .node("Conv", List.of("x", "w", "b"), List.of("y"), attrs)
+            .output("y")
+            .build();
+    ModelDef inputW =
+        new ModelBuilder(13)
+            .input("x", DType.FLOAT32, xShape)
+            .input("w", DType.FLOAT32, toLongs(wShape))
+            .input("b", DType.FLOAT32, m)
+            .node("Conv", List.of("x", "w", "b"), List.of("y"), attrs)
+            .output("y")
+            .build();
+    float[] want = run(inputW, Map.of("x", x, "w", w, "b", b), 1);
+    float[] one = null;
+    for (int threads : new int[] {1, 2}) {
+      float[] got = run(constantW, Map.of("x", x), threads);
+      assertEquals(want.length, got.length);
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], tolerance * (1 + Math.abs(want[i])), what + " at " + i);
+      }
+      if (one == null) {
+        one = got;
+      } else {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(one, got, what + ": 1 vs 2 threads");
+      }
+    }
+  }
+
   private static float[] run(ModelDef def, Map<String, Tensor> feed, int threads) {
     try (Session s =
         Model.of(def)
