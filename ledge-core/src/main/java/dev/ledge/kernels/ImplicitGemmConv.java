@@ -184,6 +184,13 @@ public final class ImplicitGemmConv {
    * of that slot; other threads may then {@link #run} on it.
    */
   public void at(float[] x, int xOff) {
+    at(x, xOff, 1);
+  }
+
+  /**
+   * {@link #at}, the copy split by channels across up to {@code threads} threads when it is large.
+   */
+  public void at(float[] x, int xOff, int threads) {
     if (inPlace && xOff + readSize <= x.length) {
       p = x;
       pOff = xOff;
@@ -192,9 +199,34 @@ public final class ImplicitGemmConv {
     // Whole vectors are written per row (rows in order), so up to L - 1 floats past the end.
     int size = Math.max(channels * channelSize, readSize) + L;
     float[] out = Scratch.floats(Scratch.Slot.COLUMNS, size);
+    int parts =
+        threads <= 1 || channels * channelSize < (1 << 16) ? 1 : Math.min(threads, channels);
+    if (parts == 1) {
+      prepareChannels(x, xOff, out, 0, channels, size);
+    } else {
+      int per = (channels + parts - 1) / parts;
+      Parallel.forEach(
+          parts,
+          parts,
+          part -> {
+            int c0 = part * per;
+            int c1 = Math.min(channels, c0 + per);
+            // A part's rows end where the next part's begin: its whole vectors stop there.
+            prepareChannels(x, xOff, out, c0, c1, c1 == channels ? size : c1 * channelSize);
+          });
+    }
+    java.util.Arrays.fill(out, channels * channelSize, size, 0f);
+    p = out;
+    pOff = 0;
+  }
+
+  /**
+   * Prepares channels {@code [c0, c1)} into {@code out}, writing nothing at or past {@code end}.
+   */
+  private void prepareChannels(float[] x, int xOff, float[] out, int c0, int c1, int end) {
     int inSize = g.inSize();
-    int o = 0;
-    for (int c = 0; c < channels; c++) {
+    int o = c0 * channelSize;
+    for (int c = c0; c < c1; c++) {
       int xc = xOff + c * inSize;
       for (int pd = 0; pd < g.sD; pd++) {
         if (slotD[pd] < 0) {
@@ -216,7 +248,15 @@ public final class ImplicitGemmConv {
               int id = rd * g.sD + pd - g.pD;
               for (int rh = 0; rh < hq; rh++) {
                 int ih = rh * g.sH + ph - g.pH;
-                if (id < 0 || id >= g.inD || ih < 0 || ih >= g.inH || hi <= lo) {
+                boolean empty = id < 0 || id >= g.inD || ih < 0 || ih >= g.inH || hi <= lo;
+                if (o + wq + L > end) {
+                  // The last row before another part's: element by element.
+                  for (int q = 0; q < wq; q++) {
+                    int w = first + q * g.sW;
+                    out[o + q] =
+                        empty || w < 0 || w >= g.inW ? 0f : x[xc + (id * g.inH + ih) * g.inW + w];
+                  }
+                } else if (empty) {
                   zeroRow(out, o);
                 } else {
                   prepareRow(x, xc + (id * g.inH + ih) * g.inW + first, lo, hi, out, o);
@@ -228,9 +268,6 @@ public final class ImplicitGemmConv {
         }
       }
     }
-    java.util.Arrays.fill(out, o, size, 0f);
-    p = out;
-    pOff = 0;
   }
 
   private void zeroRow(float[] out, int o) {

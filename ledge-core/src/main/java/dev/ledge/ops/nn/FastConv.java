@@ -238,7 +238,7 @@ final class FastConv {
       float[] y,
       int yOff,
       int yo) {
-    conv.at(x, xo);
+    conv.at(x, xo, threads);
     int grid = conv.grid();
     int zo = z == null ? 0 : zOff + (yo - yOff);
     int colBlocks = (grid + VectorGemm.NR - 1) / VectorGemm.NR;
